@@ -1,0 +1,334 @@
+// Package safetensors reads Hugging Face safetensors checkpoints, single
+// files or sharded folders, by memory-mapping them.
+//
+// A file is: u64 little-endian header length N, N bytes of JSON
+// {name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__":
+// {…}}, then the data buffer (offsets are relative to its start).
+// Validation follows the reference Rust crate: the tensors must tile the
+// data buffer exactly (no gap, no overlap, nothing after the last one).
+package safetensors
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// maxHeader caps the JSON header, as the reference implementation does.
+const maxHeader = 100 << 20
+
+// dtypeSizes are the element sizes of the dtypes the format defines.
+var dtypeSizes = map[string]int64{
+	"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "F8_E8M0": 1,
+	"I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+	"I32": 4, "U32": 4, "F32": 4,
+	"I64": 8, "U64": 8, "F64": 8,
+}
+
+// Tensor is one tensor of a file; Data views the file's mapping.
+type Tensor struct {
+	Name   string
+	DType  string
+	Shape  []int64 // outermost first, as in PyTorch
+	File   string
+	Offset int64 // absolute offset of Data in File
+	Data   []byte
+
+	mapping []byte // the whole file mapping (for Release)
+}
+
+// NumElements is the product of the shape (1 for a scalar).
+func (t *Tensor) NumElements() int64 {
+	n := int64(1)
+	for _, d := range t.Shape {
+		n *= d
+	}
+	return n
+}
+
+// File is one opened safetensors file.
+type File struct {
+	Path     string
+	Tensors  []*Tensor // sorted by name
+	Metadata map[string]string
+
+	data  []byte
+	unmap func() error
+}
+
+// OpenFile memory-maps and validates path.
+func OpenFile(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() < 8 {
+		return nil, fmt.Errorf("%s: %d bytes: too short for a safetensors file (truncated download?)", path, st.Size())
+	}
+	if st.Size() > math.MaxInt {
+		return nil, fmt.Errorf("%s: file too large", path)
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("%s: mmap: %w", path, err)
+	}
+	sf, err := ParseHeader(data, path)
+	if err != nil {
+		syscall.Munmap(data)
+		return nil, err
+	}
+	sf.unmap = func() error { return syscall.Munmap(data) }
+	return sf, nil
+}
+
+// Close unmaps the file; its tensors' Data must not be used afterwards.
+func (f *File) Close() error {
+	if f.unmap == nil {
+		return nil
+	}
+	u := f.unmap
+	f.unmap = nil
+	return u()
+}
+
+type headerEntry struct {
+	DType       *string  `json:"dtype"`
+	Shape       *[]int64 `json:"shape"`
+	DataOffsets *[]int64 `json:"data_offsets"`
+}
+
+// ParseHeader validates a whole file's bytes and returns its tensors
+// (viewing data). path is only used in messages.
+func ParseHeader(data []byte, path string) (*File, error) {
+	fail := func(format string, a ...any) error {
+		return fmt.Errorf("%s: invalid safetensors file: %s", path, fmt.Sprintf(format, a...))
+	}
+	if len(data) < 8 {
+		return nil, fail("%d bytes, too short for the header length (truncated download?)", len(data))
+	}
+	n := binary.LittleEndian.Uint64(data)
+	if n > maxHeader {
+		return nil, fail("header length %d is larger than the %d MiB limit (not a safetensors file?)", n, maxHeader>>20)
+	}
+	if n > uint64(len(data)-8) {
+		return nil, fail("header length %d runs past the end of the %d-byte file (truncated download?)", n, len(data))
+	}
+	hb := data[8 : 8+n]
+	if len(hb) == 0 || hb[0] != '{' {
+		return nil, fail("header is not a JSON object")
+	}
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(hb))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fail("header JSON: %v", err)
+	}
+	buf := data[8+n:]
+	f := &File{Path: path, data: data}
+	for name, msg := range raw {
+		if name == "__metadata__" {
+			if err := json.Unmarshal(msg, &f.Metadata); err != nil {
+				return nil, fail("__metadata__ must map strings to strings: %v", err)
+			}
+			continue
+		}
+		var e headerEntry
+		if err := json.Unmarshal(msg, &e); err != nil {
+			return nil, fail("tensor %q: %v", name, err)
+		}
+		if e.DType == nil || e.Shape == nil || e.DataOffsets == nil {
+			return nil, fail("tensor %q: needs dtype, shape and data_offsets", name)
+		}
+		size, ok := dtypeSizes[*e.DType]
+		if !ok {
+			return nil, fmt.Errorf("%s: unsupported dtype %s for tensor %q", path, *e.DType, name)
+		}
+		offs := *e.DataOffsets
+		if len(offs) != 2 || offs[0] < 0 || offs[1] < offs[0] {
+			return nil, fail("tensor %q: bad data_offsets %v", name, offs)
+		}
+		if offs[1] > int64(len(buf)) {
+			return nil, fail("tensor %q ends at byte %d of a %d-byte data buffer (truncated download?)", name, offs[1], len(buf))
+		}
+		count := uint64(1)
+		for _, d := range *e.Shape {
+			if d < 0 {
+				return nil, fail("tensor %q: negative dimension in shape %v", name, *e.Shape)
+			}
+			hi, lo := bits.Mul64(count, uint64(d))
+			if hi != 0 || lo > math.MaxInt64 {
+				return nil, fail("tensor %q: shape %v overflows", name, *e.Shape)
+			}
+			count = lo
+		}
+		hi, nbytes := bits.Mul64(count, uint64(size))
+		if hi != 0 || nbytes != uint64(offs[1]-offs[0]) {
+			return nil, fail("tensor %q: shape %v of %s needs %d bytes, data_offsets give %d", name, *e.Shape, *e.DType, count*uint64(size), offs[1]-offs[0])
+		}
+		f.Tensors = append(f.Tensors, &Tensor{
+			Name: name, DType: *e.DType, Shape: append([]int64(nil), *e.Shape...), File: path,
+			Offset: int64(8+n) + offs[0], Data: buf[offs[0]:offs[1]:offs[1]], mapping: data,
+		})
+	}
+	// The tensors must tile the buffer: sorted by offset, each starts
+	// where the previous ended, the last ends at the buffer's end.
+	byOff := append([]*Tensor(nil), f.Tensors...)
+	sort.Slice(byOff, func(i, j int) bool {
+		if byOff[i].Offset != byOff[j].Offset {
+			return byOff[i].Offset < byOff[j].Offset
+		}
+		return len(byOff[i].Data) < len(byOff[j].Data)
+	})
+	pos := int64(8 + n)
+	for i, t := range byOff {
+		if t.Offset < pos {
+			return nil, fail("tensor %q overlaps tensor %q", t.Name, byOff[i-1].Name)
+		}
+		if t.Offset > pos {
+			return nil, fail("%d unused bytes before tensor %q", t.Offset-pos, t.Name)
+		}
+		pos = t.Offset + int64(len(t.Data))
+	}
+	if pos != int64(len(data)) {
+		return nil, fail("%d bytes after the last tensor: the header does not describe the whole file", int64(len(data))-pos)
+	}
+	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
+	return f, nil
+}
+
+// Model is a checkpoint folder: one file or several shards.
+type Model struct {
+	Dir       string
+	Files     []*File
+	Tensors   []*Tensor // llama.cpp's order: shards by file name, names sorted in each
+	IndexPath string
+	byName    map[string]*Tensor
+}
+
+// OpenDir opens DIR/model.safetensors.index.json's shards, or every
+// model*.safetensors in DIR.
+func OpenDir(dir string) (*Model, error) {
+	m := &Model{Dir: dir, byName: map[string]*Tensor{}}
+	var parts []string
+	var weightMap map[string]string
+	idx := filepath.Join(dir, "model.safetensors.index.json")
+	if b, err := os.ReadFile(idx); err == nil {
+		var ix struct {
+			WeightMap map[string]string `json:"weight_map"`
+		}
+		if err := json.Unmarshal(b, &ix); err != nil || ix.WeightMap == nil {
+			return nil, fmt.Errorf("%s: cannot read \"weight_map\": %v", idx, err)
+		}
+		m.IndexPath, weightMap = idx, ix.WeightMap
+		seen := map[string]bool{}
+		for _, p := range ix.WeightMap {
+			if p != filepath.Base(p) || p == "" || p == "." || p == ".." {
+				return nil, fmt.Errorf("%s: shard name %q must be a plain file name", idx, p)
+			}
+			if !seen[p] {
+				seen[p] = true
+				parts = append(parts, p)
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	} else {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), "model") && strings.HasSuffix(e.Name(), ".safetensors") {
+				parts = append(parts, e.Name())
+			}
+		}
+		if len(parts) == 0 {
+			return nil, fmt.Errorf("%s: no model*.safetensors file; hfctl reads safetensors checkpoints only (pytorch_model.bin is not supported)", dir)
+		}
+	}
+	sort.Strings(parts)
+	for _, p := range parts {
+		path := filepath.Join(dir, p)
+		f, err := OpenFile(path)
+		if err != nil {
+			m.Close()
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: shard %s listed in %s is missing (incomplete download?)", dir, p, filepath.Base(idx))
+			}
+			return nil, err
+		}
+		m.Files = append(m.Files, f)
+		for _, t := range f.Tensors {
+			if prev, dup := m.byName[t.Name]; dup {
+				m.Close()
+				return nil, fmt.Errorf("tensor %q is in both %s and %s", t.Name, prev.File, t.File)
+			}
+			if weightMap != nil && weightMap[t.Name] != p {
+				m.Close()
+				if _, ok := weightMap[t.Name]; !ok {
+					return nil, fmt.Errorf("%s: tensor %q is not in %s", path, t.Name, idx)
+				}
+				return nil, fmt.Errorf("%s: tensor %q is listed in %s under %s", path, t.Name, idx, weightMap[t.Name])
+			}
+			m.byName[t.Name] = t
+			m.Tensors = append(m.Tensors, t)
+		}
+	}
+	if weightMap != nil {
+		var missing []string
+		for name := range weightMap {
+			if _, ok := m.byName[name]; !ok {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			sort.Strings(missing)
+			m.Close()
+			return nil, fmt.Errorf("%s lists %d tensors missing from the shards (first: %q in %s): incomplete download?", idx, len(missing), missing[0], weightMap[missing[0]])
+		}
+	}
+	return m, nil
+}
+
+// Get returns the tensor called name, or nil.
+func (m *Model) Get(name string) *Tensor { return m.byName[name] }
+
+// Close unmaps every shard.
+func (m *Model) Close() error {
+	var first error
+	for _, f := range m.Files {
+		if err := f.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	m.Files = nil
+	return first
+}
+
+// Release tells the kernel the tensor's pages are no longer needed, so
+// streaming a model larger than memory keeps the resident set small.
+func (t *Tensor) Release() {
+	if t.mapping == nil || len(t.Data) == 0 {
+		return
+	}
+	page := int64(os.Getpagesize())
+	start := t.Offset &^ (page - 1)
+	end := t.Offset + int64(len(t.Data))
+	if end > int64(len(t.mapping)) {
+		end = int64(len(t.mapping))
+	}
+	_ = syscall.Madvise(t.mapping[start:end], syscall.MADV_DONTNEED)
+}
