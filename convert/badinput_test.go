@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// fixture copies the bundled testdata/tiny-llama into a fresh folder.
-func fixture(t *testing.T) string {
+// bundled copies the bundled testdata/tiny-llama into a fresh folder.
+func bundled(t *testing.T) string {
 	t.Helper()
 	src := filepath.Join("..", "testdata", "tiny-llama")
 	dst := filepath.Join(t.TempDir(), "tiny-llama")
@@ -33,7 +33,7 @@ func fixture(t *testing.T) string {
 }
 
 func TestFixtureConverts(t *testing.T) {
-	dir := fixture(t)
+	dir := bundled(t)
 	for _, typ := range OutTypes {
 		out := filepath.Join(t.TempDir(), "out.gguf")
 		res, err := Convert(dir, out, Options{OutType: typ})
@@ -111,7 +111,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := fixture(t)
+			dir := bundled(t)
 			c.break_(t, dir)
 			out := filepath.Join(t.TempDir(), "out.gguf")
 			_, err := Convert(dir, out, Options{OutType: "f16"})
@@ -151,7 +151,7 @@ func atoi(s string) int64 {
 }
 
 func TestUnwritableOutput(t *testing.T) {
-	dir := fixture(t)
+	dir := bundled(t)
 	ro := filepath.Join(t.TempDir(), "ro")
 	if err := os.Mkdir(ro, 0o555); err != nil {
 		t.Fatal(err)
@@ -195,4 +195,20 @@ func TestOrderedChunks(t *testing.T) {
 			t.Fatalf("%d chunks", len(got))
 		}
 	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

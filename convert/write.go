@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/hfctl/hfctl/gguf"
@@ -56,37 +57,90 @@ func (t *TensorPlan) write(w io.Writer, workers int) error {
 		return nil
 	}
 	cols := n / rows
+	inElem := int64(len(src.Data)) / n
 	outElem := int64(t.Bytes) / n
 	rowsPer := int64(chunkBytes) / (cols * outElem)
 	if rowsPer < 1 {
 		rowsPer = 1
 	}
 	nChunks := int((rows + rowsPer - 1) / rowsPer)
-	produce := func(i int, buf []byte) ([]byte, error) {
-		r0 := int64(i) * rowsPer
-		r1 := min(r0+rowsPer, rows)
+	conv := byteConverter(src.DType, t.Type)
+	// convertRows appends rows [r0, r1) of the source, which are
+	// contiguous, converted to the output type.
+	convertRows := func(buf []byte, r0, r1 int64) ([]byte, error) {
+		if conv != nil {
+			in := src.Data[r0*cols*inElem : r1*cols*inElem]
+			return conv(buf, in), nil
+		}
 		fp := f32Pool.Get().(*[]float32)
 		defer f32Pool.Put(fp)
 		f := growF32(*fp, int((r1-r0)*cols))
 		*fp = f
-		if t.permute[0] == 0 {
-			if err := src.Float32s(f, r0*cols); err != nil {
-				return nil, err
-			}
-		} else {
-			for r := r0; r < r1; r++ {
-				sr := permutedRow(r, rows, int64(t.permute[1]))
-				if err := src.Float32s(f[(r-r0)*cols:(r-r0+1)*cols], sr*cols); err != nil {
-					return nil, err
-				}
-			}
+		if err := src.Float32s(f, r0*cols); err != nil {
+			return nil, err
 		}
 		return encode(buf, f, t.Type)
 	}
+	produce := func(i int, buf []byte) ([]byte, error) {
+		r0 := int64(i) * rowsPer
+		r1 := min(r0+rowsPer, rows)
+		if t.permute[0] == 0 {
+			return convertRows(buf, r0, r1)
+		}
+		var err error
+		for r := r0; r < r1; r++ {
+			sr := permutedRow(r, rows, int64(t.permute[1]))
+			if buf, err = convertRows(buf, sr, sr+1); err != nil {
+				return nil, err
+			}
+		}
+		return buf, nil
+	}
+	chunk := 0
 	return orderedChunks(nChunks, workers, produce, func(b []byte) error {
-		_, err := w.Write(b)
-		return err
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		if t.permute[0] == 0 {
+			// Done with these source pages: drop them from our resident set.
+			r0 := int64(chunk) * rowsPer
+			r1 := min(r0+rowsPer, rows)
+			src.ReleaseRange(r0*cols*inElem, r1*cols*inElem)
+		}
+		chunk++
+		return nil
 	})
+}
+
+// byteConverter returns a direct byte-to-byte conversion from a
+// safetensors dtype to a GGUF type when one exists (exactly what the
+// float32 route gives, faster), or nil.
+func byteConverter(dtype string, to gguf.Type) func(dst, src []byte) []byte {
+	appendVia := func(ratio int, f func(dst, src []byte)) func(dst, src []byte) []byte {
+		return func(dst, src []byte) []byte {
+			l := len(dst)
+			dst = slices.Grow(dst, ratio*len(src)/2)[:l+ratio*len(src)/2]
+			f(dst[l:], src)
+			return dst
+		}
+	}
+	copyBytes := func(dst, src []byte) []byte { return append(dst, src...) }
+	switch {
+	case dtype == "F32" && to == gguf.F32, dtype == "F16" && to == gguf.F16:
+		// The reference keeps F32/F16 arrays as they are for these types.
+		return copyBytes
+	case dtype == "BF16" && to == gguf.F16:
+		return appendVia(2, quantize.BF16ToF16Bytes)
+	case dtype == "BF16" && to == gguf.BF16:
+		return appendVia(2, quantize.BF16ToBF16Bytes)
+	case dtype == "BF16" && to == gguf.F32:
+		return appendVia(4, quantize.BF16ToF32Bytes)
+	case dtype == "F16" && to == gguf.F32:
+		return appendVia(4, quantize.F16ToF32Bytes)
+	case dtype == "F16" && to == gguf.BF16:
+		return appendVia(2, quantize.F16ToBF16Bytes)
+	}
+	return nil
 }
 
 // permutedRow is the source row of output row r under llama.cpp's Q/K

@@ -31,8 +31,9 @@ func FP16ToFP32(h uint16) float32 {
 
 // FP32ToFP16 rounds to IEEE binary16, nearest-even, with subnormals and
 // overflow to infinity: the same bits as numpy's astype(float16), which
-// llama.cpp's converter uses, and as ggml's F16C/scalar conversion. A NaN
-// stays a NaN (quiet, with the top payload bits kept).
+// llama.cpp's converter uses. Numbers round as ggml's F16C conversion does
+// too; NaNs follow numpy (top 10 payload bits kept, made non-zero) where
+// F16C would also set the quiet bit.
 func FP32ToFP16(f float32) uint16 {
 	b := math.Float32bits(f)
 	sign := uint16(b>>16) & 0x8000
@@ -40,7 +41,11 @@ func FP32ToFP16(f float32) uint16 {
 	mant := b & 0x7fffff
 	if exp == 0xff {
 		if mant != 0 {
-			return sign | 0x7e00 | uint16(mant>>13)
+			h := uint16(mant >> 13)
+			if h == 0 {
+				h = 1
+			}
+			return sign | 0x7c00 | h
 		}
 		return sign | 0x7c00
 	}
@@ -150,4 +155,70 @@ func AppendBF16(dst []byte, src []float32) []byte {
 		binary.LittleEndian.PutUint16(out[2*i:], FP32ToBF16(v))
 	}
 	return dst
+}
+
+// Tables for the 16-bit to 16-bit conversions: each output is a function
+// of the 16 input bits, so a lookup replaces the float arithmetic.
+var (
+	bf16ToF16Tab  [1 << 16]uint16
+	f16ToBF16Tab  [1 << 16]uint16
+	f16ToF32Tab   [1 << 16]float32
+	bf16ToBF16Tab [1 << 16]uint16
+)
+
+func init() {
+	for i := 0; i < 1<<16; i++ {
+		bf16ToF16Tab[i] = FP32ToFP16(BF16ToFP32(uint16(i)))
+		f16ToF32Tab[i] = FP16ToFP32(uint16(i))
+		f16ToBF16Tab[i] = FP32ToBF16(f16ToF32Tab[i])
+		bf16ToBF16Tab[i] = FP32ToBF16(BF16ToFP32(uint16(i)))
+	}
+}
+
+// BF16ToF16Bytes converts little-endian bfloat16 bytes to binary16 bytes
+// (len(dst) >= len(src)); equal to BF16ToFP32 then FP32ToFP16.
+func BF16ToF16Bytes(dst, src []byte) {
+	dst = dst[:len(src)]
+	for i := 0; i+1 < len(src); i += 2 {
+		h := bf16ToF16Tab[uint16(src[i])|uint16(src[i+1])<<8]
+		dst[i], dst[i+1] = byte(h), byte(h>>8)
+	}
+}
+
+// F16ToBF16Bytes converts binary16 bytes to bfloat16 bytes.
+func F16ToBF16Bytes(dst, src []byte) {
+	dst = dst[:len(src)]
+	for i := 0; i+1 < len(src); i += 2 {
+		h := f16ToBF16Tab[uint16(src[i])|uint16(src[i+1])<<8]
+		dst[i], dst[i+1] = byte(h), byte(h>>8)
+	}
+}
+
+// F16ToF32Bytes converts binary16 bytes to float32 bytes (len(dst) >= 2·len(src)).
+func F16ToF32Bytes(dst, src []byte) {
+	n := len(src) / 2
+	dst = dst[:4*n]
+	for i := 0; i < n; i++ {
+		binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(f16ToF32Tab[uint16(src[2*i])|uint16(src[2*i+1])<<8]))
+	}
+}
+
+// BF16ToF32Bytes converts bfloat16 bytes to float32 bytes (len(dst) >= 2·len(src)).
+func BF16ToF32Bytes(dst, src []byte) {
+	n := len(src) / 2
+	dst = dst[:4*n]
+	for i := 0; i < n; i++ {
+		dst[4*i], dst[4*i+1] = 0, 0
+		dst[4*i+2], dst[4*i+3] = src[2*i], src[2*i+1]
+	}
+}
+
+// BF16ToBF16Bytes re-rounds bfloat16 bytes through float32, as the
+// reference does: the identity except that NaNs are made quiet.
+func BF16ToBF16Bytes(dst, src []byte) {
+	dst = dst[:len(src)]
+	for i := 0; i+1 < len(src); i += 2 {
+		h := bf16ToBF16Tab[uint16(src[i])|uint16(src[i+1])<<8]
+		dst[i], dst[i+1] = byte(h), byte(h>>8)
+	}
 }

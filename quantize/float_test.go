@@ -12,8 +12,8 @@ func TestFP16RoundTripAll(t *testing.T) {
 		h := uint16(i)
 		f := FP16ToFP32(h)
 		back := FP32ToFP16(f)
-		if f != f { // NaN: stays a NaN
-			if back&0x7c00 != 0x7c00 || back&0x3ff == 0 {
+		if f != f { // NaN: stays the same NaN (numpy keeps the payload)
+			if back != h {
 				t.Fatalf("NaN %#04x -> %#04x", h, back)
 			}
 			continue
@@ -121,5 +121,47 @@ func BenchmarkAppendF16(b *testing.B) {
 	b.SetBytes(int64(4 * len(src)))
 	for b.Loop() {
 		dst = AppendF16(dst[:0], src)
+	}
+}
+
+func TestByteTables(t *testing.T) {
+	src := make([]byte, 2<<16)
+	for i := 0; i < 1<<16; i++ {
+		src[2*i], src[2*i+1] = byte(i), byte(i>>8)
+	}
+	f16 := make([]byte, len(src))
+	BF16ToF16Bytes(f16, src)
+	bf := make([]byte, len(src))
+	F16ToBF16Bytes(bf, src)
+	f32a := make([]byte, 2*len(src))
+	F16ToF32Bytes(f32a, src)
+	f32b := make([]byte, 2*len(src))
+	BF16ToF32Bytes(f32b, src)
+	for i := 0; i < 1<<16; i++ {
+		h := uint16(i)
+		if got, want := uint16(f16[2*i])|uint16(f16[2*i+1])<<8, FP32ToFP16(BF16ToFP32(h)); got != want {
+			t.Fatalf("bf16 %#04x -> f16 %#04x, want %#04x", h, got, want)
+		}
+		if got, want := uint16(bf[2*i])|uint16(bf[2*i+1])<<8, FP32ToBF16(FP16ToFP32(h)); got != want {
+			t.Fatalf("f16 %#04x -> bf16 %#04x, want %#04x", h, got, want)
+		}
+		if got, want := math.Float32frombits(uint32(f32a[4*i])|uint32(f32a[4*i+1])<<8|uint32(f32a[4*i+2])<<16|uint32(f32a[4*i+3])<<24), FP16ToFP32(h); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("f16 %#04x -> f32 %v, want %v", h, got, want)
+		}
+		if got, want := uint32(f32b[4*i])|uint32(f32b[4*i+1])<<8|uint32(f32b[4*i+2])<<16|uint32(f32b[4*i+3])<<24, math.Float32bits(BF16ToFP32(h)); got != want {
+			t.Fatalf("bf16 %#04x -> f32 %#08x, want %#08x", h, got, want)
+		}
+	}
+}
+
+func BenchmarkBF16ToF16Bytes(b *testing.B) {
+	src := make([]byte, 1<<20)
+	for i := range src {
+		src[i] = byte(i * 7)
+	}
+	dst := make([]byte, len(src))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		BF16ToF16Bytes(dst, src)
 	}
 }

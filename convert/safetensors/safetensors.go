@@ -318,6 +318,20 @@ func (m *Model) Close() error {
 	return first
 }
 
+// ReleaseRange is Release for bytes [from, to) of the tensor's data.
+func (t *Tensor) ReleaseRange(from, to int64) {
+	if t.mapping == nil || from >= to || from < 0 || to > int64(len(t.Data)) {
+		return
+	}
+	page := int64(os.Getpagesize())
+	start := (t.Offset + from) &^ (page - 1)
+	end := t.Offset + to
+	if end > int64(len(t.mapping)) {
+		end = int64(len(t.mapping))
+	}
+	_ = syscall.Madvise(t.mapping[start:end], syscall.MADV_DONTNEED)
+}
+
 // Release tells the kernel the tensor's pages are no longer needed, so
 // streaming a model larger than memory keeps the resident set small.
 func (t *Tensor) Release() {
