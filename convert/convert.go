@@ -150,18 +150,17 @@ func Prepare(dir string, opt Options) (*Plan, error) {
 	if err := p.planTensors(); err != nil {
 		return nil, err
 	}
-	for _, t := range p.Tensors {
-		n := uint64(1)
-		for _, d := range t.Shape {
-			n *= d
-		}
-		p.Params += int64(n)
+	shapes := make([]modelcard.TensorShape, len(p.Tensors))
+	for i, t := range p.Tensors {
+		shapes[i] = modelcard.TensorShape{Name: t.Name, Dims: t.Shape}
 	}
+	counts := modelcard.CountParams(shapes)
+	p.Params = counts.Total
 
 	var kv kvList
 	kv.add(gguf.KeyGeneralArchitecture, gguf.String(arch.GGUF))
 	kv.add(gguf.KeyGeneralType, gguf.String("model"))
-	card, err := modelcard.Load(dir, opt.ModelName, modelcard.Params{Total: p.Params, Shared: p.Params})
+	card, err := modelcard.Load(dir, opt.ModelName, counts)
 	if err != nil {
 		return nil, err
 	}

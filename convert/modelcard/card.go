@@ -1,20 +1,8 @@
 package modelcard
 
-// Reading the model folder the way llama.cpp's Python does: the YAML front
-// matter of README.md (as PyYAML's safe_load builds it, YAML 1.1 typing
-// included), and, with pyjson.go, config.json and generation_config.json
-// (as json.load builds them). Values keep their Python types, since what llama.cpp writes, skips
-// or chokes on depends on them:
-//
-//	None      nil
-//	bool      bool
-//	int       *big.Int
-//	float     float64
-//	str       string
-//	bytes     pyBytes (!!binary)
-//	list      []any
-//	dict      *pyDict (only its string keys are kept; nothing looks up others)
-//	others    pyOther (dates, sets, tuples, self-containing collections)
+// The model card: the YAML front matter of README.md, read as PyYAML's
+// safe_load reads it (YAML 1.1 typing included) into Python values
+// (pyvalue.go).
 
 import (
 	"encoding/base64"
@@ -32,100 +20,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 )
-
-// pyDict is a Python dict with string keys.
-type pyDict struct {
-	m    map[string]any
-	size int // number of keys, including the non-string ones dropped from m
-}
-
-func newDict() *pyDict { return &pyDict{m: map[string]any{}} }
-
-func (d *pyDict) has(key string) bool {
-	_, ok := d.m[key]
-	return ok
-}
-
-// get is dict.get(key): nil (None) when the key is missing.
-func (d *pyDict) get(key string) any { return d.m[key] }
-
-func (d *pyDict) set(key string, v any) {
-	if !d.has(key) {
-		d.size++
-	}
-	d.m[key] = v
-}
-
-// firstOf is d.get(k1, d.get(k2, ...)): the value of the first key present,
-// even where that value is None.
-func (d *pyDict) firstOf(keys ...string) any {
-	for _, k := range keys {
-		if d.has(k) {
-			return d.get(k)
-		}
-	}
-	return nil
-}
-
-// pyBytes is a Python bytes value.
-type pyBytes string
-
-// pyOther stands for the Python values nothing here looks into: a date or
-// datetime, a set, an (omap) tuple.
-type pyOther struct {
-	kind   string
-	truthy bool
-}
-
-// truthy is Python's bool(v).
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case *big.Int:
-		return x.Sign() != 0
-	case float64:
-		return x != 0 // NaN is true
-	case string:
-		return x != ""
-	case pyBytes:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	case *pyDict:
-		return x.size > 0
-	case pyOther:
-		return x.truthy
-	}
-	return true
-}
-
-// typeName is Python's type(v).__name__, for messages.
-func typeName(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case *big.Int:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case pyBytes:
-		return "bytes"
-	case []any:
-		return "list"
-	case *pyDict:
-		return "dict"
-	case pyOther:
-		return x.kind
-	}
-	return fmt.Sprintf("%T", v)
-}
 
 // isFile is Path.is_file(): an existing regular file, links followed.
 func isFile(path string) bool {
@@ -204,6 +98,10 @@ func parseYAML(src string) (any, error) {
 	if loc := pyYAMLNonPrintable.FindStringIndex(src); loc != nil {
 		return nil, fmt.Errorf("special character %q is not allowed", src[loc[0]:loc[1]])
 	}
+	src, err := yamlDirectives(src)
+	if err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(strings.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -219,16 +117,69 @@ func parseYAML(src string) (any, error) {
 		}
 		return nil, errors.New("expected a single document in the stream")
 	}
-	c := constructor{memo: map[*yaml.Node]any{}, busy: map[*yaml.Node]bool{}}
+	if err := checkAnchors(&doc, map[string]bool{}, 0); err != nil {
+		return nil, err
+	}
+	c := constructor{memo: map[*yaml.Node]any{}, busy: map[*yaml.Node]bool{},
+		merged: map[*yaml.Node][][2]*yaml.Node{}, merging: map[*yaml.Node]bool{}}
 	return c.construct(&doc, 0)
+}
+
+var reYAMLDirective = regexp.MustCompile(`^%YAML[ \t]+([0-9]+)\.([0-9]+)`)
+
+// yamlDirectives adapts the directive lines at the start of a stream to
+// yaml.v3, which refuses what PyYAML accepts: any %YAML 1.x version (PyYAML
+// only warns about x > 1) and unknown directives (PyYAML ignores them).
+func yamlDirectives(src string) (string, error) {
+	lines := strings.SplitAfter(src, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "" || t[0] == '#':
+			continue
+		case l[0] != '%':
+			return strings.Join(lines, ""), nil
+		case reYAMLDirective.MatchString(l):
+			if m := reYAMLDirective.FindStringSubmatch(l); m[1] != "1" {
+				return "", fmt.Errorf("found incompatible YAML document (version 1.* is required)")
+			}
+			lines[i] = "%YAML 1.1\n"
+		case strings.HasPrefix(l, "%TAG ") || strings.HasPrefix(l, "%TAG\t"):
+		default:
+			lines[i] = "\n"
+		}
+	}
+	return strings.Join(lines, ""), nil
+}
+
+// checkAnchors refuses an anchor defined twice, as PyYAML's composer does
+// (yaml.v3 lets the second definition win).
+func checkAnchors(n *yaml.Node, seen map[string]bool, depth int) error {
+	if depth > maxDepth {
+		return errors.New("document nested too deeply")
+	}
+	if n.Kind != yaml.AliasNode && n.Anchor != "" {
+		if seen[n.Anchor] {
+			return fmt.Errorf("line %d: found duplicate anchor %q", n.Line, n.Anchor)
+		}
+		seen[n.Anchor] = true
+	}
+	for _, c := range n.Content {
+		if err := checkAnchors(c, seen, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // constructor builds Python values from a yaml.v3 node tree the way PyYAML's
 // SafeConstructor does. Plain scalars are typed by PyYAML's (YAML 1.1)
 // implicit resolvers, not by yaml.v3's own.
 type constructor struct {
-	memo map[*yaml.Node]any  // collections already built: aliases share them
-	busy map[*yaml.Node]bool // collections being built, to refuse cycles
+	memo    map[*yaml.Node]any             // collections already built: aliases share them
+	busy    map[*yaml.Node]bool            // collections being built (a cycle)
+	merged  map[*yaml.Node][][2]*yaml.Node // mappings' pairs with merge keys expanded
+	merging map[*yaml.Node]bool            // mappings being expanded
 }
 
 // maxDepth bounds nesting (PyYAML runs into Python's recursion limit).
@@ -305,7 +256,7 @@ func (c *constructor) collection(n *yaml.Node, depth int) (any, error) {
 		return list, nil
 	case (tag == "!!map" || tag == "!!set") && n.Kind == yaml.MappingNode:
 		d := newDict()
-		pairs, err := mergedPairs(n, 0)
+		pairs, err := c.mergedPairs(n, depth)
 		if err != nil {
 			return nil, err
 		}
@@ -361,11 +312,25 @@ func isPlain(n *yaml.Node) bool {
 
 // mergedPairs is a mapping's key/value pairs with PyYAML's "<<" merge keys
 // expanded: merged pairs come first (so the mapping's own keys win), and of a
-// list of merged mappings, the earlier ones win.
-func mergedPairs(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
+// list of merged mappings, the earlier ones win. A key node that occurs more
+// than once (merged in along several paths) is kept at its last occurrence
+// only, which yields the same dict and keeps repeated merges from growing
+// exponentially.
+func (c *constructor) mergedPairs(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
+	if p, ok := c.merged[n]; ok {
+		return p, nil
+	}
 	if depth > maxDepth {
 		return nil, errors.New("merge keys nested too deeply")
 	}
+	if c.merging[n] {
+		// A mapping merged into itself: PyYAML has removed the merge key
+		// before it gets there, and the keys it then adds are the
+		// mapping's own ones, which are there anyway.
+		return nil, nil
+	}
+	c.merging[n] = true
+	defer delete(c.merging, n)
 	var merged, own [][2]*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -390,14 +355,26 @@ func mergedPairs(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
 			return nil, fmt.Errorf("line %d: expected a mapping or list of mappings for merging", v.Line)
 		}
 		for _, s := range sources {
-			p, err := mergedPairs(s, depth+1)
+			p, err := c.mergedPairs(s, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			merged = append(merged, p...)
 		}
 	}
-	return append(merged, own...), nil
+	all := append(merged, own...)
+	last := map[*yaml.Node]int{}
+	for i, kv := range all {
+		last[kv[0]] = i
+	}
+	pairs := all[:0:0]
+	for i, kv := range all {
+		if last[kv[0]] == i {
+			pairs = append(pairs, kv)
+		}
+	}
+	c.merged[n] = pairs
+	return pairs, nil
 }
 
 // PyYAML's implicit resolvers for plain scalars, in the order it tries them.

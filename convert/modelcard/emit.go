@@ -25,33 +25,16 @@ func Load(dir, modelName string, p Params) ([]gguf.KV, error) {
 	return m.KVs()
 }
 
-// sampling key types, by the index of samplingKeys.
-var samplingKVs = [len(samplingKeys)]struct {
-	key  string
-	kind gguf.ValueType
-}{
-	{"general.sampling.sequence", gguf.TypeString},
-	{"general.sampling.top_k", gguf.TypeInt32},
-	{"general.sampling.top_p", gguf.TypeFloat32},
-	{"general.sampling.min_p", gguf.TypeFloat32},
-	{"general.sampling.xtc_probability", gguf.TypeFloat32},
-	{"general.sampling.xtc_threshold", gguf.TypeFloat32},
-	{"general.sampling.temp", gguf.TypeFloat32},
-	{"general.sampling.penalty_last_n", gguf.TypeInt32},
-	{"general.sampling.penalty_repeat", gguf.TypeFloat32},
-	{"general.sampling.mirostat", gguf.TypeInt32},
-	{"general.sampling.mirostat_tau", gguf.TypeFloat32},
-	{"general.sampling.mirostat_eta", gguf.TypeFloat32},
-}
-
 // sourceFields are the keys of a base model or dataset entry, in the order
 // they are written as general.base_model.N.<field> / general.dataset.N.<field>.
 var sourceFields = []string{"name", "author", "version", "organization", "description", "url", "doi", "uuid", "repo_url"}
 
-// KVs returns the KVs of set_gguf_meta_model.
+// KVs returns the KVs set_gguf_meta_model writes, in its order and with its
+// types; an error where llama.cpp would fail to write them (a card value of
+// the wrong type, an int out of range, a list of mixed types).
 func (m *Metadata) KVs() ([]gguf.KV, error) {
 	e := &emitter{}
-	for i, s := range samplingKVs {
+	for i, s := range samplingFields {
 		v := m.sampling[i]
 		if v == nil {
 			continue
@@ -131,7 +114,7 @@ func (e *emitter) str(key string, v any) {
 	case pyBytes:
 		e.add(key, gguf.String(string(x)))
 	default:
-		e.fail(key, "a %s is not a string", typeName(v))
+		e.fail(key, "a string is needed, not %s", typeName(v))
 	}
 }
 
@@ -141,7 +124,7 @@ func (e *emitter) joinStrings(list []any, sep string) any {
 	for i, item := range list {
 		str, ok := item.(string)
 		if !ok {
-			e.fail("general.license", "list item %d is a %s, not a string", i, typeName(item))
+			e.fail("general.license", "list item %d has type %s, not str", i, typeName(item))
 			return nil
 		}
 		s[i] = str
@@ -181,7 +164,7 @@ func toInt32(v any) (int32, error) {
 		}
 		return int32(x.Int64()), nil
 	}
-	return 0, fmt.Errorf("a %s is not an integer", typeName(v))
+	return 0, fmt.Errorf("an integer is needed, not %s", typeName(v))
 }
 
 // toFloat32 packs a Python float, int or bool as struct.pack("<f") does:
@@ -202,7 +185,7 @@ func toFloat32(v any) (float32, error) {
 			return 0, fmt.Errorf("int too large to convert to float")
 		}
 	default:
-		return 0, fmt.Errorf("a %s is not a number", typeName(v))
+		return 0, fmt.Errorf("a number is needed, not %s", typeName(v))
 	}
 	f32 := float32(f)
 	if math.IsInf(float64(f32), 0) && !math.IsInf(f, 0) {
@@ -261,7 +244,7 @@ func elemType(v any) (gguf.ValueType, bool) {
 
 // maxArrayItems bounds the items of a (nested) array, which YAML aliases
 // can make exponentially large.
-const maxArrayItems = 1 << 24
+const maxArrayItems = 1 << 20
 
 // pyArray is how GGUFWriter packs a list: the first item's type is the
 // element type, every other item must have it, and nested lists must not be
@@ -275,7 +258,7 @@ func pyArray(list []any, items *int) (gguf.Array, error) {
 	}
 	t, ok := elemType(list[0])
 	if !ok {
-		return gguf.Array{}, fmt.Errorf("cannot store a %s in an array", typeName(list[0]))
+		return gguf.Array{}, fmt.Errorf("cannot store %s values in an array", typeName(list[0]))
 	}
 	for _, item := range list[1:] {
 		if it, _ := elemType(item); it != t {

@@ -6,10 +6,10 @@
 // generation_config.json's sampling settings, the folder's name, and the
 // parameter count.
 //
-// Where llama.cpp writes its keys: general.architecture (when the writer is
-// made), then general.type, then the keys of Load in their order, then the
-// architecture's parameters (general.file_type among them), then
-// general.quantization_version, then the tokenizer.
+// Where llama.cpp writes these keys: general.architecture (added when its
+// GGUFWriter is made), then general.type, then the keys of Load in their
+// order, then the architecture's parameters (general.file_type among them),
+// then general.quantization_version, then the tokenizer keys.
 package modelcard
 
 import (
@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/hfctl/hfctl/gguf"
 )
 
 // Params is the parameter count of the tensors written to the file, as
@@ -90,31 +92,35 @@ func CountParams(tensors []TensorShape) Params {
 }
 
 // Metadata is what llama.cpp knows about a model's authorship once it has
-// read the folder. The fields hold Python-typed values (see card.go): a model
+// read the folder. The fields hold Python-typed values (see pyvalue.go): a model
 // card may put any YAML value where a string is expected, and what llama.cpp
 // then writes, skips or fails on depends on the type.
 type Metadata struct {
 	params Params
 
-	sampling [len(samplingKeys)]any
+	sampling [len(samplingFields)]any // by samplingFields
 
 	name, author, version, organization, finetune, basename any
 	description, quantizedBy, sizeLabel                     any
 	license, licenseName, licenseLink                       any
-	url, doi, uuid, repoURL                                 any
+	url, doi, uuid, repoURL                                 any // set only by llama.cpp's --metadata file
 	sourceURL, sourceDOI, sourceUUID, sourceRepoURL         any
 	baseModels, datasets                                    []*pyDict // nil: None
 	tags, languages                                         []any     // nil: None
 }
 
-// Read gathers the metadata of the model folder dir. Pass dir as the user
-// gave it: llama.cpp takes the name fallback from the path as typed (the
-// folder name; nothing for "."). modelName, if not empty, overrides the name
-// (convert_hf_to_gguf's --model-name). p is the parameter count of the
-// tensors that will be written; it picks the size label.
+// Read gathers the metadata of the model folder dir as llama.cpp's
+// Metadata.load and prepare_metadata do. Pass dir as the user gave it, not
+// made absolute: llama.cpp also reads the last component of that path as a
+// model id (name, basename, size label, ...), and for "." that is empty,
+// which leaves the file without general.name. modelName, if not empty, is
+// convert_hf_to_gguf's --model-name. p is the parameter count of the tensors
+// to be written (CountParams): it gives the size label, and it tells a size
+// in a name ("7B") from, say, a context length ("4k").
 //
-// An error means llama.cpp would abort: a README.md front matter PyYAML
-// rejects, a config.json that is not JSON, and the like.
+// An error means llama.cpp would fail: README.md front matter that PyYAML
+// rejects, a config.json that is not JSON, a card value of a type llama.cpp
+// cannot write (that error comes from KVs), and the like.
 func Read(dir, modelName string, p Params) (*Metadata, error) {
 	card, err := loadModelCard(dir)
 	if err != nil {
@@ -312,7 +318,7 @@ func (m *Metadata) fromHFParams(hf any, total int64) error {
 	}
 	d, ok := hf.(*pyDict)
 	if !ok {
-		return fmt.Errorf("config.json: top level is a %s, not an object", typeName(hf))
+		return fmt.Errorf("config.json: the top level has type %s, not dict", typeName(hf))
 	}
 	v := d.get("_name_or_path")
 	if v == nil {
@@ -320,7 +326,7 @@ func (m *Metadata) fromHFParams(hf any, total int64) error {
 	}
 	id, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("config.json: _name_or_path is a %s, not a string", typeName(v))
+		return fmt.Errorf("config.json: _name_or_path has type %s, not str", typeName(v))
 	}
 	if strings.Count(id, "/") <= 1 {
 		m.fromModelID(id, total)
@@ -348,11 +354,24 @@ func (m *Metadata) fromModelID(id string, total int64) {
 	setStr(&m.sizeLabel, c.sizeLabel)
 }
 
-// samplingKeys are the generation_config.json keys llama.cpp reads, in the
-// order of Metadata.sampling.
-var samplingKeys = [...]string{
-	"sequence", "top_k", "top_p", "min_p", "xtc_probability", "xtc_threshold",
-	"temperature", "penalty_last_n", "penalty_repeat", "mirostat", "mirostat_tau", "mirostat_eta",
+// samplingFields are the generation_config.json keys llama.cpp reads, with
+// the keys and types it writes them as, in its order.
+var samplingFields = [...]struct {
+	config, key string
+	kind        gguf.ValueType
+}{
+	{"sequence", "general.sampling.sequence", gguf.TypeString},
+	{"top_k", "general.sampling.top_k", gguf.TypeInt32},
+	{"top_p", "general.sampling.top_p", gguf.TypeFloat32},
+	{"min_p", "general.sampling.min_p", gguf.TypeFloat32},
+	{"xtc_probability", "general.sampling.xtc_probability", gguf.TypeFloat32},
+	{"xtc_threshold", "general.sampling.xtc_threshold", gguf.TypeFloat32},
+	{"temperature", "general.sampling.temp", gguf.TypeFloat32},
+	{"penalty_last_n", "general.sampling.penalty_last_n", gguf.TypeInt32},
+	{"penalty_repeat", "general.sampling.penalty_repeat", gguf.TypeFloat32},
+	{"mirostat", "general.sampling.mirostat", gguf.TypeInt32},
+	{"mirostat_tau", "general.sampling.mirostat_tau", gguf.TypeFloat32},
+	{"mirostat_eta", "general.sampling.mirostat_eta", gguf.TypeFloat32},
 }
 
 func (m *Metadata) fromGenerationConfig(gen any) error {
@@ -361,10 +380,10 @@ func (m *Metadata) fromGenerationConfig(gen any) error {
 	}
 	d, ok := gen.(*pyDict)
 	if !ok {
-		return fmt.Errorf("generation_config.json: top level is a %s, not an object", typeName(gen))
+		return fmt.Errorf("generation_config.json: the top level has type %s, not dict", typeName(gen))
 	}
-	for i, k := range samplingKeys {
-		m.sampling[i] = d.get(k)
+	for i, f := range samplingFields {
+		m.sampling[i] = d.get(f.config)
 	}
 	return nil
 }
@@ -380,7 +399,7 @@ func (m *Metadata) FileStem(outputType string) (string, error) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return nil, fmt.Errorf("model %s is a %s, not a string", field, typeName(v))
+			return nil, fmt.Errorf("the model %s has type %s, not str", field, typeName(v))
 		}
 		return &s, nil
 	}
@@ -438,5 +457,5 @@ func pyStr(v any) (string, error) {
 			return "{}", nil
 		}
 	}
-	return "", fmt.Errorf("cannot format a %s model size label", typeName(v))
+	return "", fmt.Errorf("cannot format a size label of type %s", typeName(v))
 }

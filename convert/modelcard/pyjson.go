@@ -10,11 +10,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // jsonSyntaxError is Python's JSONDecodeError.
@@ -36,15 +34,10 @@ func readJSONFile(path string) (any, error) {
 	if !isFile(path) {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
+	s, err := readText(path)
 	if err != nil {
 		return nil, err
 	}
-	if !utf8.Valid(b) {
-		return nil, fmt.Errorf("%s: not valid UTF-8", path)
-	}
-	// Python's text mode turns \r\n and \r into \n before the parser sees them.
-	s := strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n", "\n"), "\r", "\n")
 	p := &jsonParser{s: s, path: path}
 	p.skipSpace()
 	v, err := p.value(0)
