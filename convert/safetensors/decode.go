@@ -11,12 +11,15 @@ import (
 // supported; other dtypes give an error naming the tensor.
 func (t *Tensor) Float32s(dst []float32, start int64) error {
 	n := int64(len(dst))
-	size, ok := dtypeSizes[t.DType]
-	if !ok {
-		return fmt.Errorf("%s: tensor %q: unsupported dtype %s", t.File, t.Name, t.DType)
+	switch t.DType {
+	case "F32", "BF16", "F16", "F64", "F8_E4M3", "F8_E5M2":
+	default:
+		return fmt.Errorf("%s: tensor %q has dtype %s, which is not a floating-point type hfctl converts", t.File, t.Name, t.DType)
 	}
-	if start < 0 || start+n > int64(len(t.Data))/size {
-		return fmt.Errorf("%s: tensor %q: elements [%d, %d) out of range", t.File, t.Name, start, start+n)
+	size := dtypeSizes[t.DType]
+	// Written so that no sum can overflow (start near MaxInt64).
+	if total := int64(len(t.Data)) / size; start < 0 || start > total || n > total-start {
+		return fmt.Errorf("%s: tensor %q: elements [%d, %d+%d) out of range (it has %d)", t.File, t.Name, start, start, n, total)
 	}
 	b := t.Data[start*size : (start+n)*size]
 	switch t.DType {

@@ -14,13 +14,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // maxHeader caps the JSON header, as the reference implementation does.
@@ -43,7 +46,7 @@ type Tensor struct {
 	Offset int64 // absolute offset of Data in File
 	Data   []byte
 
-	mapping []byte // the whole file mapping (for Release)
+	mapping []byte // the whole file mapping (for Release); nil unless mmapped by OpenFile and still open
 }
 
 // NumElements is the product of the shape (1 for a scalar).
@@ -91,6 +94,11 @@ func OpenFile(path string) (*File, error) {
 		syscall.Munmap(data)
 		return nil, err
 	}
+	// Only tensors of a file mapping may be released: madvise(DONTNEED)
+	// on memory ParseHeader was handed (the Go heap, say) would zero it.
+	for _, t := range sf.Tensors {
+		t.mapping = data
+	}
 	sf.unmap = func() error { return syscall.Munmap(data) }
 	return sf, nil
 }
@@ -100,19 +108,25 @@ func (f *File) Close() error {
 	if f.unmap == nil {
 		return nil
 	}
+	// Release after Close must not madvise whatever is mapped there next.
+	for _, t := range f.Tensors {
+		t.mapping = nil
+	}
 	u := f.unmap
 	f.unmap = nil
 	return u()
 }
 
-type headerEntry struct {
-	DType       *string  `json:"dtype"`
-	Shape       *[]int64 `json:"shape"`
-	DataOffsets *[]int64 `json:"data_offsets"`
-}
-
 // ParseHeader validates a whole file's bytes and returns its tensors
 // (viewing data). path is only used in messages.
+//
+// The header is read more strictly than encoding/json would: it must be
+// UTF-8, keys match exactly (not case-insensitively), a key may appear only
+// once in any object, numbers must be integers, strings may not be null,
+// and nothing but whitespace may follow the JSON object. The reference
+// crate (serde_json) rejects all of these too, except duplicate tensor
+// names, where it keeps the last; we reject them so that no two readers
+// can disagree on which tensor a name means.
 func ParseHeader(data []byte, path string) (*File, error) {
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("%s: invalid safetensors file: %s", path, fmt.Sprintf(format, a...))
@@ -131,32 +145,33 @@ func ParseHeader(data []byte, path string) (*File, error) {
 	if len(hb) == 0 || hb[0] != '{' {
 		return nil, fail("header is not a JSON object")
 	}
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(hb))
-	if err := dec.Decode(&raw); err != nil {
+	if !utf8.Valid(hb) {
+		return nil, fail("header is not valid UTF-8")
+	}
+	members, err := objectMembers(hb)
+	if err != nil {
 		return nil, fail("header JSON: %v", err)
 	}
 	buf := data[8+n:]
 	f := &File{Path: path, data: data}
-	for name, msg := range raw {
+	for _, mem := range members {
+		name, msg := mem.key, mem.value
 		if name == "__metadata__" {
-			if err := json.Unmarshal(msg, &f.Metadata); err != nil {
+			md, err := stringMap(msg)
+			if err != nil {
 				return nil, fail("__metadata__ must map strings to strings: %v", err)
 			}
+			f.Metadata = md
 			continue
 		}
-		var e headerEntry
-		if err := json.Unmarshal(msg, &e); err != nil {
+		dtype, shape, offs, err := parseEntry(msg)
+		if err != nil {
 			return nil, fail("tensor %q: %v", name, err)
 		}
-		if e.DType == nil || e.Shape == nil || e.DataOffsets == nil {
-			return nil, fail("tensor %q: needs dtype, shape and data_offsets", name)
-		}
-		size, ok := dtypeSizes[*e.DType]
+		size, ok := dtypeSizes[dtype]
 		if !ok {
-			return nil, fmt.Errorf("%s: unsupported dtype %s for tensor %q", path, *e.DType, name)
+			return nil, fmt.Errorf("%s: unsupported dtype %s for tensor %q", path, dtype, name)
 		}
-		offs := *e.DataOffsets
 		if len(offs) != 2 || offs[0] < 0 || offs[1] < offs[0] {
 			return nil, fail("tensor %q: bad data_offsets %v", name, offs)
 		}
@@ -164,49 +179,191 @@ func ParseHeader(data []byte, path string) (*File, error) {
 			return nil, fail("tensor %q ends at byte %d of a %d-byte data buffer (truncated download?)", name, offs[1], len(buf))
 		}
 		count := uint64(1)
-		for _, d := range *e.Shape {
+		for _, d := range shape {
 			if d < 0 {
-				return nil, fail("tensor %q: negative dimension in shape %v", name, *e.Shape)
+				return nil, fail("tensor %q: negative dimension in shape %v", name, shape)
 			}
 			hi, lo := bits.Mul64(count, uint64(d))
 			if hi != 0 || lo > math.MaxInt64 {
-				return nil, fail("tensor %q: shape %v overflows", name, *e.Shape)
+				return nil, fail("tensor %q: shape %v overflows", name, shape)
 			}
 			count = lo
 		}
 		hi, nbytes := bits.Mul64(count, uint64(size))
 		if hi != 0 || nbytes != uint64(offs[1]-offs[0]) {
-			return nil, fail("tensor %q: shape %v of %s needs %d bytes, data_offsets give %d", name, *e.Shape, *e.DType, count*uint64(size), offs[1]-offs[0])
+			return nil, fail("tensor %q: shape %v of %s needs %d elements of %d bytes, data_offsets give %d bytes", name, shape, dtype, count, size, offs[1]-offs[0])
 		}
 		f.Tensors = append(f.Tensors, &Tensor{
-			Name: name, DType: *e.DType, Shape: append([]int64(nil), *e.Shape...), File: path,
-			Offset: int64(8+n) + offs[0], Data: buf[offs[0]:offs[1]:offs[1]], mapping: data,
+			Name: name, DType: dtype, Shape: shape, File: path,
+			Offset: int64(8+n) + offs[0], Data: buf[offs[0]:offs[1]:offs[1]],
 		})
 	}
+	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
 	// The tensors must tile the buffer: sorted by offset, each starts
 	// where the previous ended, the last ends at the buffer's end.
 	byOff := append([]*Tensor(nil), f.Tensors...)
-	sort.Slice(byOff, func(i, j int) bool {
+	sort.SliceStable(byOff, func(i, j int) bool {
 		if byOff[i].Offset != byOff[j].Offset {
 			return byOff[i].Offset < byOff[j].Offset
 		}
 		return len(byOff[i].Data) < len(byOff[j].Data)
 	})
 	pos := int64(8 + n)
-	for i, t := range byOff {
+	var prev *Tensor // the tensor that ends at pos
+	for _, t := range byOff {
 		if t.Offset < pos {
-			return nil, fail("tensor %q overlaps tensor %q", t.Name, byOff[i-1].Name)
+			return nil, fail("tensor %q overlaps tensor %q", t.Name, prev.Name)
 		}
 		if t.Offset > pos {
 			return nil, fail("%d unused bytes before tensor %q", t.Offset-pos, t.Name)
 		}
-		pos = t.Offset + int64(len(t.Data))
+		if len(t.Data) > 0 {
+			pos, prev = t.Offset+int64(len(t.Data)), t
+		}
 	}
 	if pos != int64(len(data)) {
 		return nil, fail("%d bytes after the last tensor: the header does not describe the whole file", int64(len(data))-pos)
 	}
-	sort.Slice(f.Tensors, func(i, j int) bool { return f.Tensors[i].Name < f.Tensors[j].Name })
 	return f, nil
+}
+
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectMembers splits the JSON object b into its members, in order,
+// rejecting duplicate keys and anything after the object but whitespace.
+func objectMembers(b []byte) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	var ms []member
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return nil, fmt.Errorf("object key %v is not a string", tok)
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("duplicate key %q", key)
+		}
+		seen[key] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		ms = append(ms, member{key, v})
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON object")
+	}
+	return ms, nil
+}
+
+// parseEntry reads one tensor's {"dtype", "shape", "data_offsets"};
+// other keys are ignored, as the reference crate does.
+func parseEntry(raw json.RawMessage) (dtype string, shape, offs []int64, err error) {
+	if len(raw) == 0 || raw[0] != '{' {
+		return "", nil, nil, errors.New("entry is not a JSON object")
+	}
+	ms, err := objectMembers(raw)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var haveDType bool
+	for _, m := range ms {
+		switch m.key {
+		case "dtype":
+			if dtype, err = jsonString(m.value); err != nil {
+				return "", nil, nil, fmt.Errorf("dtype: %v", err)
+			}
+			haveDType = true
+		case "shape":
+			if shape, err = intArray(m.value); err != nil {
+				return "", nil, nil, fmt.Errorf("shape: %v", err)
+			}
+		case "data_offsets":
+			if offs, err = intArray(m.value); err != nil {
+				return "", nil, nil, fmt.Errorf("data_offsets: %v", err)
+			}
+		}
+	}
+	if !haveDType || shape == nil || offs == nil {
+		return "", nil, nil, errors.New("needs dtype, shape and data_offsets")
+	}
+	return dtype, shape, offs, nil
+}
+
+// jsonString decodes a JSON string (not null).
+func jsonString(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("%.40s is not a string", raw)
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// intArray decodes a JSON array of integers (no fractions, exponents or
+// nulls), never returning nil without an error.
+func intArray(raw json.RawMessage) ([]int64, error) {
+	if len(raw) == 0 || raw[0] != '[' {
+		return nil, fmt.Errorf("%.40s is not an array", raw)
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(elems))
+	for _, e := range elems {
+		digits := e
+		if len(digits) > 0 && digits[0] == '-' {
+			digits = digits[1:]
+		}
+		if len(digits) == 0 || bytes.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+			return nil, fmt.Errorf("%.40s is not an integer", e)
+		}
+		v, err := strconv.ParseInt(string(e), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%.40s: out of range", e)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// stringMap decodes null (nil) or an object of strings.
+func stringMap(raw json.RawMessage) (map[string]string, error) {
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, fmt.Errorf("%.40s is not an object", raw)
+	}
+	ms, err := objectMembers(raw)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		if out[m.key], err = jsonString(m.value); err != nil {
+			return nil, fmt.Errorf("key %q: %v", m.key, err)
+		}
+	}
+	return out, nil
 }
 
 // Model is a checkpoint folder: one file or several shards.
@@ -229,13 +386,16 @@ func OpenDir(dir string) (*Model, error) {
 		var ix struct {
 			WeightMap map[string]string `json:"weight_map"`
 		}
-		if err := json.Unmarshal(b, &ix); err != nil || ix.WeightMap == nil {
+		if err := json.Unmarshal(b, &ix); err != nil {
 			return nil, fmt.Errorf("%s: cannot read \"weight_map\": %v", idx, err)
+		}
+		if len(ix.WeightMap) == 0 {
+			return nil, fmt.Errorf("%s: no \"weight_map\" listing the tensors and their shards", idx)
 		}
 		m.IndexPath, weightMap = idx, ix.WeightMap
 		seen := map[string]bool{}
 		for _, p := range ix.WeightMap {
-			if p != filepath.Base(p) || p == "" || p == "." || p == ".." {
+			if p != filepath.Base(p) || strings.ContainsAny(p, `/\`) || p == "" || p == "." || p == ".." {
 				return nil, fmt.Errorf("%s: shard name %q must be a plain file name", idx, p)
 			}
 			if !seen[p] {
@@ -265,7 +425,7 @@ func OpenDir(dir string) (*Model, error) {
 		f, err := OpenFile(path)
 		if err != nil {
 			m.Close()
-			if errors.Is(err, os.ErrNotExist) {
+			if weightMap != nil && errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("%s: shard %s listed in %s is missing (incomplete download?)", dir, p, filepath.Base(idx))
 			}
 			return nil, err
