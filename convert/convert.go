@@ -21,13 +21,15 @@ import (
 	"github.com/hfctl/hfctl/convert/safetensors"
 	"github.com/hfctl/hfctl/convert/vocab"
 	"github.com/hfctl/hfctl/gguf"
+	"github.com/hfctl/hfctl/quantize"
 )
 
 // Options control a conversion.
 type Options struct {
-	// OutType is the output type: "f32", "f16", "bf16" or "auto" (the
-	// 16-bit type of the checkpoint's first matrix, F16 if unsure) — the
-	// --outtype values of llama.cpp's converter.
+	// OutType is the output type: "f32", "f16", "bf16", "q8_0" or "auto"
+	// (the 16-bit type of the checkpoint's first matrix, F16 if unsure) —
+	// the --outtype values of llama.cpp's converter. q8_0 quantizes the
+	// float32 weights directly, as llama.cpp's converter does.
 	OutType string
 	// Threads converts chunks in parallel (0: all cores).
 	Threads int
@@ -38,7 +40,7 @@ type Options struct {
 }
 
 // OutTypes lists the accepted Options.OutType values.
-var OutTypes = []string{"f32", "f16", "bf16", "auto"}
+var OutTypes = []string{"f32", "f16", "bf16", "q8_0", "auto"}
 
 // Plan is a checked conversion, ready to write.
 type Plan struct {
@@ -216,6 +218,8 @@ func chooseFileType(outType string, st *safetensors.Model) (gguf.FileType, error
 		return gguf.FileTypeMostlyF16, nil
 	case "bf16":
 		return gguf.FileTypeMostlyBF16, nil
+	case "q8_0":
+		return gguf.FileTypeMostlyQ8_0, nil
 	case "", "auto":
 		for _, t := range st.Tensors {
 			if len(t.Shape) < 2 {
@@ -245,6 +249,8 @@ func (p *Plan) planTensors() error {
 		wantType = gguf.F32
 	case gguf.FileTypeMostlyBF16:
 		wantType = gguf.BF16
+	case gguf.FileTypeMostlyQ8_0:
+		wantType = gguf.Q8_0
 	default:
 		wantType = gguf.F16
 	}
@@ -291,6 +297,16 @@ func (p *Plan) planTensors() error {
 		typ := wantType
 		if len(t.Shape) <= 1 || strings.HasSuffix(name, "_norm.weight") || !strings.HasSuffix(name, ".weight") {
 			typ = gguf.F32
+		}
+		if info, _ := typ.Info(); info.BlockSize > 1 && t.Shape[len(t.Shape)-1]%int64(info.BlockSize) != 0 {
+			// llama.cpp's converter falls back to F16 when a row is not a
+			// whole number of blocks.
+			typ = gguf.F16
+		}
+		if info, _ := typ.Info(); info.Quantized {
+			if _, ok := quantize.Lookup(typ); !ok {
+				return fmt.Errorf("output type %s is not available in this build", typ)
+			}
 		}
 		shape := make([]uint64, len(t.Shape))
 		for i, d := range t.Shape {

@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -173,5 +172,5 @@ func encode(buf []byte, f []float32, typ gguf.Type) ([]byte, error) {
 	case gguf.BF16:
 		return quantize.AppendBF16(buf, f), nil
 	}
-	return nil, fmt.Errorf("convert: output type %v not supported", typ)
+	return quantize.QuantizeRows(typ, buf, f)
 }
