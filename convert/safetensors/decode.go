@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/hfctl/hfctl/quantize"
 )
 
 // Float32s fills dst with elements [start, start+len(dst)) of t converted
@@ -33,7 +35,7 @@ func (t *Tensor) Float32s(dst []float32, start int64) error {
 		}
 	case "F16":
 		for i := range dst {
-			dst[i] = f16ToF32(binary.LittleEndian.Uint16(b[2*i:]))
+			dst[i] = quantize.FP16ToFP32(binary.LittleEndian.Uint16(b[2*i:]))
 		}
 	case "F64":
 		for i := range dst {
@@ -51,26 +53,6 @@ func (t *Tensor) Float32s(dst []float32, start int64) error {
 		return fmt.Errorf("%s: tensor %q has dtype %s, which is not a floating-point type hfctl converts", t.File, t.Name, t.DType)
 	}
 	return nil
-}
-
-func f16ToF32(h uint16) float32 {
-	sign := uint32(h&0x8000) << 16
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h) & 0x3ff
-	switch {
-	case exp == 0x1f:
-		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
-	case exp != 0:
-		return math.Float32frombits(sign | (exp+112)<<23 | mant<<13)
-	case mant == 0:
-		return math.Float32frombits(sign)
-	}
-	e := uint32(113)
-	for mant&0x400 == 0 {
-		mant <<= 1
-		e--
-	}
-	return math.Float32frombits(sign | e<<23 | (mant&0x3ff)<<13)
 }
 
 // FP8 lookup tables (OCP 8-bit floating point spec).
