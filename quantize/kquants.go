@@ -100,10 +100,17 @@ func makeQXQuants(x []float32, nmax int32, L []int8) float32 {
 	return scale
 }
 
-// makeQKX2Quants is ggml's make_qkx2_quants (squared error): asymmetric
-// quantization to [0, nmax] with a min, searching nstep+1 scales. It
-// returns the scale and the (positive) min to subtract.
-func makeQKX2Quants(x, weights []float32, nmax int32, L, Laux []uint8, rmin, rdelta float32, nstep int) (float32, float32) {
+// makeQKX2Quants is ggml's make_qkx2_quants: asymmetric quantization to
+// [0, nmax] with a min, searching nstep+1 scales for the least weighted
+// squared (or, with useMad, absolute) error. It returns the scale and the
+// (positive) min to subtract.
+func makeQKX2Quants(x, weights []float32, nmax int32, L, Laux []uint8, rmin, rdelta float32, nstep int, useMad bool) (float32, float32) {
+	errOf := func(diff float32) float32 {
+		if useMad {
+			return absf(diff)
+		}
+		return float32(diff * diff)
+	}
 	n := len(x)
 	mn, mx := x[0], x[0]
 	sumW := weights[0]
@@ -135,7 +142,7 @@ func makeQKX2Quants(x, weights []float32, nmax int32, L, Laux []uint8, rmin, rde
 		l := clampInt(nearestInt(float32(iscale*(x[i]-mn))), 0, nmax)
 		L[i] = uint8(l)
 		diff := float32(float32(scale*float32(l))+mn) - x[i]
-		bestErr += float32(weights[i] * float32(diff*diff))
+		bestErr += float32(weights[i] * errOf(diff))
 	}
 	if nstep < 1 {
 		return scale, -mn
@@ -164,7 +171,7 @@ func makeQKX2Quants(x, weights []float32, nmax int32, L, Laux []uint8, rmin, rde
 			var curErr float32
 			for i := 0; i < n; i++ {
 				diff := float32(float32(thisScale*float32(Laux[i]))+thisMin) - x[i]
-				curErr += float32(weights[i] * float32(diff*diff))
+				curErr += float32(weights[i] * errOf(diff))
 			}
 			if curErr < bestErr {
 				copy(L[:n], Laux[:n])
@@ -200,7 +207,7 @@ func quantizeKMin(x []float32, nmax int32, rmin float32, nstep int, head []byte,
 		for l, v := range xs {
 			weights[l] = avX + absf(v)
 		}
-		scales[j], mins[j] = makeQKX2Quants(xs, weights[:], nmax, L[32*j:32*j+32], laux[:], rmin, 0.1, nstep)
+		scales[j], mins[j] = makeQKX2Quants(xs, weights[:], nmax, L[32*j:32*j+32], laux[:], rmin, 0.1, nstep, false)
 		if scales[j] > maxScale {
 			maxScale = scales[j]
 		}
