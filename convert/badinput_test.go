@@ -3,6 +3,7 @@ package convert
 import (
 	"encoding/binary"
 	"github.com/hfctl/hfctl/gguf"
+	"github.com/hfctl/hfctl/internal/parallel"
 	"github.com/hfctl/hfctl/quantize"
 	"os"
 	"path/filepath"
@@ -185,7 +186,7 @@ func TestPermutedRow(t *testing.T) {
 func TestOrderedChunks(t *testing.T) {
 	for _, workers := range []int{1, 2, 5} {
 		var got []byte
-		err := orderedChunks(100, workers, func(i int, buf []byte) ([]byte, error) {
+		err := parallel.Ordered(100, workers, func(i int, buf []byte) ([]byte, error) {
 			return append(buf, byte(i)), nil
 		}, func(b []byte) error { got = append(got, b...); return nil })
 		if err != nil {

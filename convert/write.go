@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/hfctl/hfctl/internal/parallel"
 	"io"
 	"os"
 	"slices"
@@ -96,7 +97,7 @@ func (t *TensorPlan) write(w io.Writer, workers int) error {
 		return buf, nil
 	}
 	chunk := 0
-	return orderedChunks(nChunks, workers, produce, func(b []byte) error {
+	return parallel.Ordered(nChunks, workers, produce, func(b []byte) error {
 		if _, err := w.Write(b); err != nil {
 			return err
 		}

@@ -1,12 +1,13 @@
-package convert
+// Package parallel runs chunked work on several goroutines with ordered output.
+package parallel
 
 import "sync"
 
-// orderedChunks runs produce for chunks 0..n-1 on up to workers goroutines
+// Ordered runs produce for chunks 0..n-1 on up to workers goroutines
 // and hands the results to consume in chunk order. At most 2×workers
 // chunk buffers exist at any time, so memory stays bounded whatever n is.
 // produce appends its output to buf[:0] and returns it.
-func orderedChunks(n, workers int, produce func(i int, buf []byte) ([]byte, error), consume func([]byte) error) error {
+func Ordered(n, workers int, produce func(i int, buf []byte) ([]byte, error), consume func([]byte) error) error {
 	if n == 0 {
 		return nil
 	}
