@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hfctl/hfctl/internal/testdata"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -133,5 +137,55 @@ func TestExitCode(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("output left behind")
+	}
+}
+
+// TestTinyShakespeareQuantize: convert to F16 then quantize gives the
+// llama.cpp files pinned in golden/tiny-shakespeare (Q4_K_M shipped;
+// Q8_0 and Q4_0 by whole-file sha256).
+func TestTinyShakespeareQuantize(t *testing.T) {
+	td := testdata.Require(t)
+	f16 := filepath.Join(t.TempDir(), "f16.gguf")
+	if s, err := run(t, "convert", filepath.Join(td, "models", "tiny-shakespeare"), "--outtype", "f16", "-o", f16, "-q"); err != nil {
+		t.Fatal(err, s)
+	}
+	raw, err := os.ReadFile(filepath.Join(td, "golden", "tiny-shakespeare", "tensors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pinned map[string]struct {
+		SHA256 string `json:"sha256"`
+	}
+	if err := json.Unmarshal(raw, &pinned); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"Q8_0", "Q4_0", "Q4_K_M"} {
+		out := filepath.Join(t.TempDir(), typ+".gguf")
+		if s, err := run(t, "quantize", f16, out, typ, "-q"); err != nil {
+			t.Fatal(err, s)
+		}
+		b, _ := os.ReadFile(out)
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != pinned[typ+".gguf"].SHA256 {
+			t.Errorf("%s: sha256 differs from llama-quantize's", typ)
+		}
+	}
+}
+
+func TestQuantizeDryRunAndErrors(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "f16.gguf")
+	if s, err := run(t, "convert", fixtureDir, "--outtype", "f16", "-o", in, "-q"); err != nil {
+		t.Fatal(err, s)
+	}
+	s, err := run(t, "quantize", in, "unused.gguf", "Q4_K_M", "--dry-run")
+	if err != nil || !strings.Contains(s, "falling back to") || !strings.Contains(s, "Q4_K_M: tensor data") {
+		t.Errorf("dry run: %v\n%s", err, s)
+	}
+	if _, err := os.Stat("unused.gguf"); err == nil {
+		t.Error("--dry-run wrote a file")
+	}
+	_, err = run(t, "quantize", in, filepath.Join(t.TempDir(), "x.gguf"), "Q7_K")
+	if err == nil || !strings.Contains(err.Error(), "Q4_K_M") {
+		t.Errorf("unknown type: %v", err)
 	}
 }

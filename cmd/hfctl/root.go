@@ -53,7 +53,7 @@ without Python.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newConvertCmd(), newInspectCmd())
+	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd())
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
 }
