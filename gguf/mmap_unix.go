@@ -15,3 +15,6 @@ func mapFile(f *os.File, size int) ([]byte, func([]byte) error, error) {
 	}
 	return data, syscall.Munmap, nil
 }
+
+// releasePages tells the kernel a mapped range is no longer needed.
+func releasePages(b []byte) { _ = syscall.Madvise(b, syscall.MADV_DONTNEED) }

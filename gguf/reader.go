@@ -628,3 +628,20 @@ func (f *File) WriterTensors() []WriterTensor {
 	}
 	return out
 }
+
+// ReleaseTensor drops a tensor's pages from the process's resident set
+// once it has been read (the file stays the backing store, so reading it
+// again is still correct). A no-op for files not opened with Open.
+func (f *File) ReleaseTensor(t *TensorInfo) {
+	if f.unmap == nil {
+		return
+	}
+	d := f.TensorData(t)
+	if len(d) == 0 {
+		return
+	}
+	start := f.DataOffset + t.Offset // TensorData checked the range
+	page := uint64(os.Getpagesize())
+	lo := start &^ (page - 1)
+	releasePages(f.data[lo : start+uint64(len(d))])
+}

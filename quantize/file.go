@@ -54,6 +54,7 @@ func QuantizeFile(in, out string, opt Options, progress func(done, total uint64)
 		src, _ := f.Tensor(t.Name)
 		data := f.TensorData(src)
 		wts[i] = gguf.WriterTensor{Name: t.Name, Type: t.To, Shape: t.Shape, Data: func(w io.Writer) error {
+			defer f.ReleaseTensor(src) // keep the resident set to about one tensor
 			return writeTensor(w, t, data, threads)
 		}}
 	}
