@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,9 @@ type Options struct {
 	// OutType is the output type: "f32", "f16", "bf16", "q8_0" or "auto"
 	// (the 16-bit type of the checkpoint's first matrix, F16 if unsure) —
 	// the --outtype values of llama.cpp's converter. q8_0 quantizes the
-	// float32 weights directly, as llama.cpp's converter does.
+	// float32 weights directly, as llama.cpp's converter does. Any
+	// llama-quantize type ("q4_k_m", "Q5_K_S" …) gives the bytes of an F16
+	// conversion quantized by llama-quantize, in one streaming pass.
 	OutType string
 	// Threads converts chunks in parallel (0: all cores).
 	Threads int
@@ -67,6 +70,9 @@ type TensorPlan struct {
 	src     *safetensors.Tensor
 	gen     []float32
 	permute [2]int // n_head, n_head_kv of the reference's Q/K permute; 0 if none
+	// via is the tensor's type in the F16 conversion when the output is
+	// quantized llama-quantize style: values are rounded through it first.
+	via gguf.Type
 }
 
 // Result describes a written file.
@@ -144,7 +150,18 @@ func Prepare(dir string, opt Options) (*Plan, error) {
 			st.Close()
 		}
 	}()
-	ftype, err := chooseFileType(opt.OutType, st)
+	// A llama-quantize type (q4_k_m …) is an F16 conversion followed by
+	// quantization, in one pass.
+	var quantFT gguf.FileType
+	outType := opt.OutType
+	if !slices.Contains(OutTypes, strings.ToLower(outType)) && outType != "" {
+		ft, err := quantize.ParseFileType(strings.ToUpper(outType))
+		if err != nil {
+			return nil, fmt.Errorf("unknown output type %q; use one of %s, or a llama-quantize type (%s)", outType, strings.Join(OutTypes, ", "), strings.Join(quantize.FileTypes, " "))
+		}
+		quantFT, outType = ft, "f16"
+	}
+	ftype, err := chooseFileType(outType, st)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +195,36 @@ func Prepare(dir string, opt Options) (*Plan, error) {
 	kv.add(gguf.KeyGeneralQuantizationVersion, gguf.Uint32(gguf.QuantizationVersion))
 	kv.addAll(vocabKV)
 	p.KV = kv.kvs
+	if quantFT != 0 {
+		if err := p.quantizePlan(quantFT); err != nil {
+			return nil, err
+		}
+	}
 	ok = true
 	return p, nil
+}
+
+// quantizePlan turns an F16 plan into llama-quantize's output for ft:
+// its metadata, tensor order and per-tensor types.
+func (p *Plan) quantizePlan(ft gguf.FileType) error {
+	in := make([]quantize.TensorIn, len(p.Tensors))
+	byName := map[string]TensorPlan{}
+	for i, t := range p.Tensors {
+		in[i] = quantize.TensorIn{Name: t.Name, Shape: t.Shape, Type: t.Type}
+		byName[t.Name] = t
+	}
+	qp, err := quantize.PlanTensors(p.KV, in, quantize.Options{FileType: ft})
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Dir, err)
+	}
+	out := make([]TensorPlan, len(qp.Tensors))
+	for i, q := range qp.Tensors {
+		t := byName[q.Name]
+		t.via, t.Type, t.Bytes = t.Type, q.To, q.Bytes
+		out[i] = t
+	}
+	p.Tensors, p.KV, p.FileType = out, qp.KV, ft
+	return nil
 }
 
 // Close releases the memory-mapped shards.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hfctl/hfctl/gguf"
@@ -247,6 +248,47 @@ func diffGGUF(t *testing.T, gotPath, wantPath string) {
 			t.Errorf("tensor %d: got %s %s %v @%d, want %s %s %v @%d", i, gt.Name, gt.Type, gt.Shape, gt.Offset, wt.Name, wt.Type, wt.Shape, wt.Offset)
 		} else if !bytes.Equal(g.TensorData(gt), w.TensorData(wt)) {
 			t.Errorf("tensor %s: data differs", gt.Name)
+		}
+	}
+}
+
+// TestConvertQuantizedGolden: --outtype with a llama-quantize type gives the
+// bytes of convert-to-F16 followed by llama-quantize.
+func TestConvertQuantizedGolden(t *testing.T) {
+	td := testdata.Require(t)
+	raw, err := os.ReadFile(filepath.Join(td, "golden", "tiny-shakespeare", "tensors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pins map[string]pinned
+	if err := json.Unmarshal(raw, &pins); err != nil {
+		t.Fatal(err)
+	}
+	// (q8_0 is llama.cpp's converter's own Q8_0, checked in
+	// TestTinyShakespeareGolden.)
+	for _, typ := range []string{"Q4_0", "Q4_K_M"} {
+		out := filepath.Join(t.TempDir(), typ+".gguf")
+		if _, err := Convert(filepath.Join(td, "models", "tiny-shakespeare"), out, Options{OutType: strings.ToLower(typ)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := fileSHA(t, out); got != pins[typ+".gguf"].SHA256 {
+			t.Errorf("%s: sha256 %s differs from llama-quantize's", typ, got)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "tiny-llama-h256")
+	if err := os.Symlink(filepath.Join(td, "golden", "quant-h256", "hf"), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"Q4_K_M", "Q2_K", "Q3_K_L", "Q5_K_S", "Q6_K", "Q5_1"} {
+		out := filepath.Join(t.TempDir(), typ+".gguf")
+		if _, err := Convert(dir, out, Options{OutType: typ}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(out)
+		want, _ := os.ReadFile(filepath.Join(td, "golden", "quant-h256", typ+".gguf"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from llama-quantize's", typ)
+			diffGGUF(t, out, filepath.Join(td, "golden", "quant-h256", typ+".gguf"))
 		}
 	}
 }

@@ -58,13 +58,16 @@ func (t *TensorPlan) write(w io.Writer, workers int) error {
 	}
 	cols := n / rows
 	inElem := int64(len(src.Data)) / n
-	outElem := int64(t.Bytes) / n
-	rowsPer := int64(chunkBytes) / (cols * outElem)
+	outRow := max(1, int64(t.Bytes)/rows)
+	rowsPer := int64(chunkBytes) / outRow
 	if rowsPer < 1 {
 		rowsPer = 1
 	}
 	nChunks := int((rows + rowsPer - 1) / rowsPer)
 	conv := byteConverter(src.DType, t.Type)
+	if t.via != 0 && t.via != t.Type {
+		conv = nil // rounded through the F16 file's type first
+	}
 	// convertRows appends rows [r0, r1) of the source, which are
 	// contiguous, converted to the output type.
 	convertRows := func(buf []byte, r0, r1 int64) ([]byte, error) {
@@ -78,6 +81,11 @@ func (t *TensorPlan) write(w io.Writer, workers int) error {
 		*fp = f
 		if err := src.Float32s(f, r0*cols); err != nil {
 			return nil, err
+		}
+		if t.via == gguf.F16 && t.Type != gguf.F16 {
+			for i, v := range f {
+				f[i] = quantize.FP16ToFP32(quantize.FP32ToFP16(v))
+			}
 		}
 		return encode(buf, f, t.Type)
 	}

@@ -25,6 +25,7 @@ Supported architectures: ` + strings.Join(convert.Supported(), ", ") + `.
 The output is written to a temporary file and renamed when complete.`,
 		Example: `  hfctl convert ./Llama-3.2-1B-Instruct -o llama-3.2-1b-f16.gguf
   hfctl convert ./Qwen3-0.6B --outtype bf16 -o qwen3-0.6b-bf16.gguf
+  hfctl convert ./Qwen3-0.6B --outtype q4_k_m -o qwen3-0.6b-Q4_K_M.gguf
   hfctl convert ./tiny-shakespeare --outtype f32 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,7 +57,7 @@ The output is written to a temporary file and renamed when complete.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "output GGUF path (default: llama.cpp's name for the model, e.g. Name-1.2B-F16.gguf)")
-	f.StringVar(&outType, "outtype", "auto", "output type: "+strings.Join(convert.OutTypes, ", "))
+	f.StringVar(&outType, "outtype", "auto", "output type: "+strings.Join(convert.OutTypes, ", ")+", or a llama-quantize type (q4_k_m, q6_k, ...)")
 	f.StringVar(&name, "model-name", "", "override general.name")
 	f.IntVarP(&threads, "threads", "t", 0, "conversion threads (default: all cores)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress or summary")
