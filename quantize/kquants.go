@@ -45,20 +45,24 @@ func absf(f float32) float32 { return math.Float32frombits(math.Float32bits(f) &
 
 func clampInt(v, lo, hi int32) int32 { return max(lo, min(hi, v)) }
 
+// absMax returns the largest magnitude in x and the value that has it
+// (the first one on ties), as ggml's loops find them.
+func absMax(x []float32) (amax, signed float32) {
+	for _, v := range x {
+		if a := absf(v); a > amax {
+			amax, signed = a, v
+		}
+	}
+	return amax, signed
+}
+
 // makeQXQuants is ggml's make_qx_quants for rmse_type 1 without weights
 // (the Q6_K path): symmetric quantization to [-nmax, nmax-1] searching
 // 19 scales around nmax/max for the best weighted fit.
 func makeQXQuants(x []float32, nmax int32, L []int8) float32 {
-	var mx, amax float32
-	for _, v := range x {
-		if a := absf(v); a > amax {
-			amax, mx = a, v
-		}
-	}
+	amax, mx := absMax(x)
 	if amax < groupMaxEps {
-		for i := range x {
-			L[i] = 0
-		}
+		clear(L[:len(x)])
 		return 0
 	}
 	iscale := float32(-nmax) / mx
@@ -427,12 +431,7 @@ func quantizeQ8K(dst []byte, src []float32) []byte {
 	dst, out := extend(dst, len(src)/qkK*292)
 	for b := 0; b < len(src)/qkK; b++ {
 		x, y := src[b*qkK:(b+1)*qkK], out[b*292:(b+1)*292]
-		var mx, amax float32
-		for _, v := range x {
-			if a := absf(v); a > amax {
-				amax, mx = a, v
-			}
-		}
+		amax, mx := absMax(x)
 		if amax == 0 {
 			for i := range y {
 				y[i] = 0

@@ -108,16 +108,9 @@ func dequantizeQ2K(dst []float32, src []byte) {
 // makeQ3Quants is ggml's make_q3_quants with do_rmse: symmetric levels in
 // [-nmax, nmax-1], refined by up to 5 coordinate-descent passes.
 func makeQ3Quants(x []float32, nmax int32, L []int8) float32 {
-	var mx, amax float32
-	for _, v := range x {
-		if a := absf(v); a > amax {
-			amax, mx = a, v
-		}
-	}
+	amax, mx := absMax(x)
 	if amax < groupMaxEps {
-		for i := range x {
-			L[i] = 0
-		}
+		clear(L[:len(x)])
 		return 0
 	}
 	iscale := float32(-nmax) / mx

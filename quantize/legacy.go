@@ -47,13 +47,8 @@ func getF16(b []byte) float32    { return FP16ToFP32(binary.LittleEndian.Uint16(
 
 // absMaxSigned returns the value of largest magnitude (the first one on ties).
 func absMaxSigned(x []float32) float32 {
-	var amax, max float32
-	for _, v := range x {
-		if a := float32(math.Abs(float64(v))); amax < a {
-			amax, max = a, v
-		}
-	}
-	return max
+	_, v := absMax(x)
+	return v
 }
 
 func minMax(x []float32) (float32, float32) {
