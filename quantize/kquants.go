@@ -43,6 +43,15 @@ func nearestInt(f float32) int32 {
 
 func absf(f float32) float32 { return math.Float32frombits(math.Float32bits(f) &^ (1 << 31)) }
 
+// addNaNFirst is a+b with x86 SSE's NaN rule made explicit: when both are
+// NaN the result is a's, quieted (Go does not promise an operand order).
+func addNaNFirst(a, b float32) float32 {
+	if a != a {
+		return math.Float32frombits(math.Float32bits(a) | 0x400000)
+	}
+	return a + b
+}
+
 func clampInt(v, lo, hi int32) int32 { return max(lo, min(hi, v)) }
 
 // absMax returns the largest magnitude in x and the value that has it
@@ -252,8 +261,15 @@ func quantizeKMin(x []float32, nmax int32, rmin float32, nstep int, head []byte,
 			continue
 		}
 		dm := float32(dminAll * float32(m))
-		for ii := 0; ii < 32; ii++ {
-			L[32*j+ii] = uint8(clampInt(nearestInt((x[32*j+ii]+dm)/d), 0, nmax))
+		for ii := 0; ii < 28; ii++ {
+			L[32*j+ii] = uint8(clampInt(nearestInt(addNaNFirst(x[32*j+ii], dm)/d), 0, nmax))
+		}
+		// The reference build's vectorised loop adds the last four the
+		// other way round; with two NaNs that decides whose payload, and
+		// so which level, comes out (only in blocks whose d or dmin is
+		// not finite, which llama-quantize then rejects).
+		for ii := 28; ii < 32; ii++ {
+			L[32*j+ii] = uint8(clampInt(nearestInt(addNaNFirst(dm, x[32*j+ii])/d), 0, nmax))
 		}
 	}
 }

@@ -52,7 +52,7 @@ func TestReferenceVectors(t *testing.T) {
 // maxRelErr is a generous bound on max|x - deq(q(x))| / max|x| per block
 // family: half a quantization step of each format.
 var maxRelErr = map[gguf.Type]float64{
-	gguf.Q8_0: 1.0 / 127, gguf.Q4_0: 1.0 / 8, gguf.Q4_1: 1.0 / 15, gguf.Q5_0: 1.0 / 16, gguf.Q5_1: 1.0 / 31,
+	gguf.Q8_0: 1.0 / 127, gguf.Q8_1: 1.0 / 127, gguf.Q4_0: 1.0 / 8, gguf.Q4_1: 1.0 / 15, gguf.Q5_0: 1.0 / 16, gguf.Q5_1: 1.0 / 31,
 	gguf.Q2_K: 0.5, gguf.Q3_K: 0.25, gguf.Q4_K: 0.12, gguf.Q5_K: 0.06, gguf.Q6_K: 0.03, gguf.Q8_K: 1.0 / 127,
 }
 
