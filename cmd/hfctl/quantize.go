@@ -133,7 +133,8 @@ func parseTensorType(s string) (*gguf.Type, error) {
 		return nil, fmt.Errorf("unknown tensor type %q", s)
 	}
 	if info, _ := t.Info(); info.Quantized {
-		if _, ok := quantize.Lookup(t); !ok {
+		// Q8_1 and Q8_K are activation formats llama-quantize cannot write.
+		if _, ok := quantize.Lookup(t); !ok || t == gguf.Q8_1 || t == gguf.Q8_K {
 			return nil, fmt.Errorf("hfctl cannot write tensor type %s", t)
 		}
 	}
