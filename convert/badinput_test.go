@@ -3,7 +3,6 @@ package convert
 import (
 	"encoding/binary"
 	"github.com/hfctl/hfctl/gguf"
-	"github.com/hfctl/hfctl/internal/parallel"
 	"github.com/hfctl/hfctl/quantize"
 	"os"
 	"path/filepath"
@@ -179,26 +178,6 @@ func TestPermutedRow(t *testing.T) {
 	for r, w := range want {
 		if got := permutedRow(int64(r), 8, 2); got != w {
 			t.Errorf("row %d <- %d, want %d", r, got, w)
-		}
-	}
-}
-
-func TestOrderedChunks(t *testing.T) {
-	for _, workers := range []int{1, 2, 5} {
-		var got []byte
-		err := parallel.Ordered(100, workers, func(i int, buf []byte) ([]byte, error) {
-			return append(buf, byte(i)), nil
-		}, func(b []byte) error { got = append(got, b...); return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, b := range got {
-			if int(b) != i {
-				t.Fatalf("workers=%d: chunk %d out of order", workers, i)
-			}
-		}
-		if len(got) != 100 {
-			t.Fatalf("%d chunks", len(got))
 		}
 	}
 }

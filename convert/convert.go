@@ -288,17 +288,7 @@ var skipSuffixes = []string{".attention.masked_bias", ".attention.bias", ".rotar
 
 func (p *Plan) planTensors() error {
 	m := p.m
-	var wantType gguf.Type
-	switch p.FileType {
-	case gguf.FileTypeAllF32:
-		wantType = gguf.F32
-	case gguf.FileTypeMostlyBF16:
-		wantType = gguf.BF16
-	case gguf.FileTypeMostlyQ8_0:
-		wantType = gguf.Q8_0
-	default:
-		wantType = gguf.F16
-	}
+	wantType := quantize.BaseType(p.FileType)
 	if m.arch.Extra != nil {
 		extra, err := m.arch.Extra(m)
 		if err != nil {

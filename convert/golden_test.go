@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func compareWithPinned(t *testing.T, path string, want *pinned, keyOrder []strin
 	}
 	for i := range min(len(f.Tensors), len(want.Tensors)) {
 		g, w := f.Tensors[i], want.Tensors[i]
-		if g.Name != w.Name || g.Type.String() != w.Type || !equalU64(g.Shape, w.Shape) || g.Offset != w.Offset {
+		if g.Name != w.Name || g.Type.String() != w.Type || !slices.Equal(g.Shape, w.Shape) || g.Offset != w.Offset {
 			t.Errorf("tensor %d: %s %s %v @%d, want %s %s %v @%d", i, g.Name, g.Type, g.Shape, g.Offset, w.Name, w.Type, w.Shape, w.Offset)
 			continue
 		}
@@ -102,18 +103,6 @@ func compareWithPinned(t *testing.T, path string, want *pinned, keyOrder []strin
 	if s := sha(f.HeaderBytes()); s != want.HeaderSHA256 {
 		t.Errorf("header bytes differ")
 	}
-}
-
-func equalU64(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // keyOrderOf reads the key order of tensors.json (a JSON object keeps
@@ -197,58 +186,9 @@ func TestQuantH256Golden(t *testing.T) {
 			want, _ := os.ReadFile(ref)
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from llama.cpp's %s", out, ref)
-				diffGGUF(t, out, ref)
+				testdata.DiffGGUF(t, out, ref)
 			}
 		})
-	}
-}
-
-// diffGGUF reports key and tensor differences between two GGUF files.
-func diffGGUF(t *testing.T, gotPath, wantPath string) {
-	t.Helper()
-	g, err := gguf.Open(gotPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	w, err := gguf.Open(wantPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for i := range max(len(g.KV), len(w.KV)) {
-		var gk, wk string
-		var gb, wb []byte
-		if i < len(g.KV) {
-			gk = g.KV[i].Key
-			gb, _ = gguf.AppendValue(nil, g.KV[i].Value)
-		}
-		if i < len(w.KV) {
-			wk = w.KV[i].Key
-			wb, _ = gguf.AppendValue(nil, w.KV[i].Value)
-		}
-		if gk != wk || !bytes.Equal(gb, wb) {
-			gs, ws := "", ""
-			if i < len(g.KV) {
-				gs = g.KV[i].Value.Format(4)
-			}
-			if i < len(w.KV) {
-				ws = w.KV[i].Value.Format(4)
-			}
-			t.Errorf("key %d: got %s=%s, want %s=%s", i, gk, gs, wk, ws)
-		}
-	}
-	for i := range max(len(g.Tensors), len(w.Tensors)) {
-		if i >= len(g.Tensors) || i >= len(w.Tensors) {
-			t.Errorf("tensor count %d, want %d", len(g.Tensors), len(w.Tensors))
-			break
-		}
-		gt, wt := &g.Tensors[i], &w.Tensors[i]
-		if gt.Name != wt.Name || gt.Type != wt.Type || !equalU64(gt.Shape, wt.Shape) || gt.Offset != wt.Offset {
-			t.Errorf("tensor %d: got %s %s %v @%d, want %s %s %v @%d", i, gt.Name, gt.Type, gt.Shape, gt.Offset, wt.Name, wt.Type, wt.Shape, wt.Offset)
-		} else if !bytes.Equal(g.TensorData(gt), w.TensorData(wt)) {
-			t.Errorf("tensor %s: data differs", gt.Name)
-		}
 	}
 }
 
@@ -288,7 +228,7 @@ func TestConvertQuantizedGolden(t *testing.T) {
 		want, _ := os.ReadFile(filepath.Join(td, "golden", "quant-h256", typ+".gguf"))
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from llama-quantize's", typ)
-			diffGGUF(t, out, filepath.Join(td, "golden", "quant-h256", typ+".gguf"))
+			testdata.DiffGGUF(t, out, filepath.Join(td, "golden", "quant-h256", typ+".gguf"))
 		}
 	}
 }

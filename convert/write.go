@@ -87,7 +87,7 @@ func (t *TensorPlan) write(w io.Writer, workers int) error {
 				f[i] = quantize.FP16ToFP32(quantize.FP32ToFP16(v))
 			}
 		}
-		return encode(buf, f, t.Type)
+		return quantize.QuantizeRows(t.Type, buf, f)
 	}
 	produce := func(i int, buf []byte) ([]byte, error) {
 		r0 := int64(i) * rowsPer
@@ -170,16 +170,4 @@ func growF32(f []float32, n int) []float32 {
 		return make([]float32, n)
 	}
 	return f[:n]
-}
-
-func encode(buf []byte, f []float32, typ gguf.Type) ([]byte, error) {
-	switch typ {
-	case gguf.F32:
-		return quantize.AppendF32(buf, f), nil
-	case gguf.F16:
-		return quantize.AppendF16(buf, f), nil
-	case gguf.BF16:
-		return quantize.AppendBF16(buf, f), nil
-	}
-	return quantize.QuantizeRows(typ, buf, f)
 }

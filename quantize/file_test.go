@@ -46,41 +46,9 @@ func TestGoldenFiles(t *testing.T) {
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from llama-quantize's", c.out)
-				diffFiles(t, out, filepath.Join(dir, c.out+".gguf"))
+				testdata.DiffGGUF(t, out, filepath.Join(dir, c.out+".gguf"))
 			}
 		})
-	}
-}
-
-func diffFiles(t *testing.T, a, b string) {
-	fa, err := gguf.Open(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fa.Close()
-	fb, err := gguf.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fb.Close()
-	for i := range max(len(fa.KV), len(fb.KV)) {
-		if i >= len(fa.KV) || i >= len(fb.KV) {
-			t.Errorf("key count %d vs %d", len(fa.KV), len(fb.KV))
-			break
-		}
-		x, _ := gguf.AppendValue(nil, fa.KV[i].Value)
-		y, _ := gguf.AppendValue(nil, fb.KV[i].Value)
-		if fa.KV[i].Key != fb.KV[i].Key || !bytes.Equal(x, y) {
-			t.Errorf("key %d: %s=%s vs %s=%s", i, fa.KV[i].Key, fa.KV[i].Value.Format(3), fb.KV[i].Key, fb.KV[i].Value.Format(3))
-		}
-	}
-	for i := range min(len(fa.Tensors), len(fb.Tensors)) {
-		x, y := &fa.Tensors[i], &fb.Tensors[i]
-		if x.Name != y.Name || x.Type != y.Type {
-			t.Errorf("tensor %d: %s %s vs %s %s", i, x.Name, x.Type, y.Name, y.Type)
-		} else if !bytes.Equal(fa.TensorData(x), fb.TensorData(y)) {
-			t.Errorf("tensor %s: data differs", x.Name)
-		}
 	}
 }
 

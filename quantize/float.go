@@ -120,19 +120,9 @@ func BF16ToFP32Row(dst []float32, src []uint16) {
 	}
 }
 
-func grow(dst []byte, n int) ([]byte, []byte) {
-	l := len(dst)
-	if cap(dst)-l < n {
-		nd := make([]byte, l, l+n)
-		copy(nd, dst)
-		dst = nd
-	}
-	return dst[:l+n], dst[l : l+n]
-}
-
 // AppendF32 appends src as little-endian float32 bytes.
 func AppendF32(dst []byte, src []float32) []byte {
-	dst, out := grow(dst, 4*len(src))
+	dst, out := extend(dst, 4*len(src))
 	for i, v := range src {
 		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
 	}
@@ -141,7 +131,7 @@ func AppendF32(dst []byte, src []float32) []byte {
 
 // AppendF16 appends src rounded to little-endian binary16 bytes.
 func AppendF16(dst []byte, src []float32) []byte {
-	dst, out := grow(dst, 2*len(src))
+	dst, out := extend(dst, 2*len(src))
 	for i, v := range src {
 		binary.LittleEndian.PutUint16(out[2*i:], FP32ToFP16(v))
 	}
@@ -150,7 +140,7 @@ func AppendF16(dst []byte, src []float32) []byte {
 
 // AppendBF16 appends src rounded to little-endian bfloat16 bytes.
 func AppendBF16(dst []byte, src []float32) []byte {
-	dst, out := grow(dst, 2*len(src))
+	dst, out := extend(dst, 2*len(src))
 	for i, v := range src {
 		binary.LittleEndian.PutUint16(out[2*i:], FP32ToBF16(v))
 	}

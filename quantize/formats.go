@@ -49,3 +49,15 @@ func QuantizeRows(t gguf.Type, dst []byte, src []float32) ([]byte, error) {
 	}
 	return f.Quantize(dst, src), nil
 }
+
+// extend grows dst by n bytes and returns the whole slice and the new part.
+func extend(dst []byte, n int) ([]byte, []byte) {
+	l := len(dst)
+	if cap(dst)-l < n {
+		nd := make([]byte, l, 2*cap(dst)+n)
+		copy(nd, dst)
+		dst = nd
+	}
+	dst = dst[:l+n]
+	return dst, dst[l:]
+}

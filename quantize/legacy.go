@@ -38,18 +38,6 @@ func init() {
 	register(&Format{Type: gguf.Q8_1, Quantize: quantizeQ8_1, Dequantize: dequantizeQ8_1})
 }
 
-// extend grows dst by n bytes and returns the whole slice and the new part.
-func extend(dst []byte, n int) ([]byte, []byte) {
-	l := len(dst)
-	if cap(dst)-l < n {
-		nd := make([]byte, l, 2*cap(dst)+n)
-		copy(nd, dst)
-		dst = nd
-	}
-	dst = dst[:l+n]
-	return dst, dst[l:]
-}
-
 // putF16 stores f as ggml's GGML_FP32_TO_FP16 does: numbers as FP32ToFP16,
 // every NaN as the quiet NaN 0x7e00 with f's sign.
 func putF16(b []byte, f float32) {

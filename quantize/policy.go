@@ -44,20 +44,21 @@ var FileTypes = []string{"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q2_K_S
 func ParseFileType(s string) (gguf.FileType, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		ft := gguf.FileType(n)
-		if defaultType(ft) == 0xffff {
+		if BaseType(ft) == 0xffff {
 			return 0, fmt.Errorf("file type %d is not one hfctl quantizes to; use one of %s", n, strings.Join(FileTypes, " "))
 		}
 		return ft, nil
 	}
 	ft, ok := gguf.ParseFileType(s)
-	if !ok || defaultType(ft) == 0xffff {
+	if !ok || BaseType(ft) == 0xffff {
 		return 0, fmt.Errorf("unknown quantization type %q; use one of %s", s, strings.Join(FileTypes, " "))
 	}
 	return ft, nil
 }
 
-// defaultType is llama_ftype_get_default_type; 0xffff when unsupported.
-func defaultType(ft gguf.FileType) gguf.Type {
+// BaseType is llama_ftype_get_default_type: the tensor type a file type
+// is made of; 0xffff when hfctl does not write that file type.
+func BaseType(ft gguf.FileType) gguf.Type {
 	switch ft {
 	case gguf.FileTypeMostlyQ4_0:
 		return gguf.Q4_0
@@ -475,7 +476,7 @@ func blockNum(name string) int {
 // PlanTensors decides every tensor's output type and the output metadata,
 // from the input's metadata and tensor list.
 func PlanTensors(kvs []gguf.KV, tensors []TensorIn, opt Options) (*QuantPlan, error) {
-	base := defaultType(opt.FileType)
+	base := BaseType(opt.FileType)
 	if base == 0xffff {
 		return nil, fmt.Errorf("quantize: file type %s is not supported; use one of %s", opt.FileType, strings.Join(FileTypes, " "))
 	}
