@@ -81,8 +81,10 @@ func makeQXQuants(x []float32, nmax int32, L []int8) float32 {
 		L[i] = int8(l + nmax)
 		w := float32(v * v)
 		fl := float32(l)
-		sumlx += float32(float32(w*v) * fl)
-		suml2 += float32(float32(w*fl) * fl)
+		// NaN inputs: ggml's sums keep the accumulator's NaN payload, and
+		// the payload reaches the output through the scale byte.
+		sumlx = addNaNFirst(sumlx, float32(float32(w*v)*fl))
+		suml2 = addNaNFirst(suml2, float32(float32(w*fl)*fl))
 	}
 	var scale float32
 	if suml2 != 0 {
