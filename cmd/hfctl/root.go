@@ -53,7 +53,7 @@ without Python.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd())
+	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd(), newTokenizeCmd())
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
 }
