@@ -218,6 +218,12 @@ func (c *CPU) Add(dst, src Buffer, n int) {
 	}
 }
 
+// Assembly helpers for an F16 cache (nil when unavailable).
+var (
+	attnF16Dot  func(k *uint16, q *float32, n int) float32
+	attnF16Axpy func(o *float32, v *uint16, p float32, n int)
+)
+
 // cpuKV holds each layer's keys and values, F16 (as uint16) or F32.
 type cpuKV struct {
 	ctx    int
@@ -272,17 +278,17 @@ func (c *CPU) Attention(dst, q, k, v Buffer, cache KVCache, layer, n, pos0 int, 
 			qv := qs[(i*a.Heads+h)*hd : (i*a.Heads+h+1)*hd]
 			last := pos0 + i
 			mx := float32(math.Inf(-1))
+			fastK := kv.f16 && attnF16Dot != nil && hd%32 == 0
 			for t := 0; t <= last; t++ {
-				var kr []float32
-				if kv.f16 {
-					quantize.FP16ToFP32Row(kf, kv.kh[layer][t*kv.kDim+g*hd:t*kv.kDim+(g+1)*hd])
-					kr = kf
-				} else {
-					kr = kv.k[layer][t*kv.kDim+g*hd : t*kv.kDim+(g+1)*hd]
-				}
 				var s float32
-				for d, x := range qv {
-					s += x * kr[d]
+				switch {
+				case fastK:
+					s = attnF16Dot(&kv.kh[layer][t*kv.kDim+g*hd], &qv[0], hd)
+				case kv.f16:
+					quantize.FP16ToFP32Row(kf, kv.kh[layer][t*kv.kDim+g*hd:t*kv.kDim+(g+1)*hd])
+					s = dotF32(kf, qv)
+				default:
+					s = dotF32(kv.k[layer][t*kv.kDim+g*hd:t*kv.kDim+(g+1)*hd], qv)
 				}
 				s *= a.Scale
 				sc[t] = s
@@ -297,7 +303,12 @@ func (c *CPU) Attention(dst, q, k, v Buffer, cache KVCache, layer, n, pos0 int, 
 			inv := float32(1 / sum)
 			o := out[(i*a.Heads+h)*hdv : (i*a.Heads+h+1)*hdv]
 			clear(o)
+			fastV := kv.f16 && attnF16Axpy != nil && hdv%8 == 0
 			for t := 0; t <= last; t++ {
+				if fastV {
+					attnF16Axpy(&o[0], &kv.vh[layer][t*kv.vDim+g*hdv], sc[t]*inv, hdv)
+					continue
+				}
 				var vr []float32
 				if kv.f16 {
 					quantize.FP16ToFP32Row(vf, kv.vh[layer][t*kv.vDim+g*hdv:t*kv.vDim+(g+1)*hdv])

@@ -1,5 +1,7 @@
 package infer
 
+import "github.com/hfctl/hfctl/gguf"
+
 // matmul computes dst[j][r] = Σ_c w[r][c]·x[j][c] for j < n.
 //
 // Weights in F32, F16 and BF16 are multiplied with float32 activations
@@ -7,6 +9,10 @@ package infer
 // kernels with activations quantized as ggml's CPU backend does.
 func matmul(c *CPU, dst, x []float32, w *Weight, n int) {
 	if matmulQuant(c, dst, x, w, n) {
+		return
+	}
+	if floatKernels != nil && (w.Type == gguf.F32 || w.Type == gguf.F16 || w.Type == gguf.BF16) {
+		c.parallel(w.Rows, 16, func(_, lo, hi int) { matmulFloat(dst, x, w, n, lo, hi) })
 		return
 	}
 	c.parallel(w.Rows, 16, func(wk, lo, hi int) {

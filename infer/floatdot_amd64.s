@@ -1,0 +1,378 @@
+#include "textflag.h"
+
+// Dot products of 16-bit float weight rows (F16 or BF16) with float32
+// activations, AVX2 + FMA (+ F16C for F16). n is a multiple of 32 (1-row)
+// or 16 (4-row); the Go wrappers handle the rest.
+
+// func dotF16x1(w *uint16, x *float32, n int) float32
+TEXT ·dotF16x1(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+f16x1loop:
+	CMPQ CX, $32
+	JL   f16x1done
+	VCVTPH2PS (SI), Y4
+	VCVTPH2PS 16(SI), Y5
+	VCVTPH2PS 32(SI), Y6
+	VCVTPH2PS 48(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $64, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  f16x1loop
+f16x1done:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// func dotBF16x1(w *uint16, x *float32, n int) float32
+TEXT ·dotBF16x1(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+bf16x1loop:
+	CMPQ CX, $32
+	JL   bf16x1done
+	VPMOVZXWD (SI), Y4
+	VPMOVZXWD 16(SI), Y5
+	VPMOVZXWD 32(SI), Y6
+	VPMOVZXWD 48(SI), Y7
+	VPSLLD $16, Y4, Y4
+	VPSLLD $16, Y5, Y5
+	VPSLLD $16, Y6, Y6
+	VPSLLD $16, Y7, Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $64, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  bf16x1loop
+bf16x1done:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// func dotF32x1(w *float32, x *float32, n int) float32
+TEXT ·dotF32x1(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+f32x1loop:
+	CMPQ CX, $32
+	JL   f32x1done
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  f32x1loop
+f32x1done:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// Four activation rows at once (x, x+stride, x+2·stride, x+3·stride
+// floats): each weight vector is loaded and converted once.
+#define HSUM(Y, X, dst) \
+	VEXTRACTF128 $1, Y, X15 \
+	VADDPS X15, X, X \
+	VHADDPS X, X, X \
+	VHADDPS X, X, X \
+	MOVSS X, dst
+
+// func dotF16x4(w *uint16, x *float32, stride int, n int, out *[4]float32)
+TEXT ·dotF16x4(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ stride+16(FP), R8
+	SHLQ $2, R8
+	MOVQ n+24(FP), CX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+f16x4loop:
+	CMPQ CX, $16
+	JL   f16x4done
+	VCVTPH2PS (SI), Y8
+	VCVTPH2PS 16(SI), Y9
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y9, Y4
+	VFMADD231PS (R9), Y8, Y1
+	VFMADD231PS 32(R9), Y9, Y5
+	VFMADD231PS (R10), Y8, Y2
+	VFMADD231PS 32(R10), Y9, Y6
+	VFMADD231PS (R11), Y8, Y3
+	VFMADD231PS 32(R11), Y9, Y7
+	ADDQ $32, SI
+	ADDQ $64, DI
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	SUBQ $16, CX
+	JMP  f16x4loop
+f16x4done:
+	MOVQ out+32(FP), AX
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	HSUM(Y0, X0, 0(AX))
+	HSUM(Y1, X1, 4(AX))
+	HSUM(Y2, X2, 8(AX))
+	HSUM(Y3, X3, 12(AX))
+	VZEROUPPER
+	RET
+
+// func dotBF16x4(w *uint16, x *float32, stride int, n int, out *[4]float32)
+TEXT ·dotBF16x4(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ stride+16(FP), R8
+	SHLQ $2, R8
+	MOVQ n+24(FP), CX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+bf16x4loop:
+	CMPQ CX, $16
+	JL   bf16x4done
+	VPMOVZXWD (SI), Y8
+	VPMOVZXWD 16(SI), Y9
+	VPSLLD $16, Y8, Y8
+	VPSLLD $16, Y9, Y9
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y9, Y4
+	VFMADD231PS (R9), Y8, Y1
+	VFMADD231PS 32(R9), Y9, Y5
+	VFMADD231PS (R10), Y8, Y2
+	VFMADD231PS 32(R10), Y9, Y6
+	VFMADD231PS (R11), Y8, Y3
+	VFMADD231PS 32(R11), Y9, Y7
+	ADDQ $32, SI
+	ADDQ $64, DI
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	SUBQ $16, CX
+	JMP  bf16x4loop
+bf16x4done:
+	MOVQ out+32(FP), AX
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	HSUM(Y0, X0, 0(AX))
+	HSUM(Y1, X1, 4(AX))
+	HSUM(Y2, X2, 8(AX))
+	HSUM(Y3, X3, 12(AX))
+	VZEROUPPER
+	RET
+
+// func dotF32x4(w *float32, x *float32, stride int, n int, out *[4]float32)
+TEXT ·dotF32x4(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ stride+16(FP), R8
+	SHLQ $2, R8
+	MOVQ n+24(FP), CX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+f32x4loop:
+	CMPQ CX, $16
+	JL   f32x4done
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y9, Y4
+	VFMADD231PS (R9), Y8, Y1
+	VFMADD231PS 32(R9), Y9, Y5
+	VFMADD231PS (R10), Y8, Y2
+	VFMADD231PS 32(R10), Y9, Y6
+	VFMADD231PS (R11), Y8, Y3
+	VFMADD231PS 32(R11), Y9, Y7
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	SUBQ $16, CX
+	JMP  f32x4loop
+f32x4done:
+	MOVQ out+32(FP), AX
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	HSUM(Y0, X0, 0(AX))
+	HSUM(Y1, X1, 4(AX))
+	HSUM(Y2, X2, 8(AX))
+	HSUM(Y3, X3, 12(AX))
+	VZEROUPPER
+	RET
+
+// Two weight rows (w, w+wstride bytes) × four activation rows (x + k·stride
+// floats), 8 elements per step: 6 loads feed 8 FMAs. out gets
+// [r0·x0, r0·x1, r0·x2, r0·x3, r1·x0, r1·x1, r1·x2, r1·x3].
+#define KERNEL2x4(NAME, LOADW0, LOADW1, WSTEP) \
+TEXT NAME(SB), NOSPLIT, $0-48 \
+	MOVQ w+0(FP), SI \
+	MOVQ wstride+8(FP), DX \
+	ADDQ SI, DX \
+	MOVQ x+16(FP), DI \
+	MOVQ stride+24(FP), R8 \
+	SHLQ $2, R8 \
+	MOVQ n+32(FP), CX \
+	LEAQ (DI)(R8*1), R9 \
+	LEAQ (R9)(R8*1), R10 \
+	LEAQ (R10)(R8*1), R11 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+loop: \
+	CMPQ CX, $8 \
+	JL   done \
+	LOADW0 \
+	LOADW1 \
+	VMOVUPS (DI), Y10 \
+	VFMADD231PS Y10, Y8, Y0 \
+	VFMADD231PS Y10, Y9, Y4 \
+	VMOVUPS (R9), Y11 \
+	VFMADD231PS Y11, Y8, Y1 \
+	VFMADD231PS Y11, Y9, Y5 \
+	VMOVUPS (R10), Y12 \
+	VFMADD231PS Y12, Y8, Y2 \
+	VFMADD231PS Y12, Y9, Y6 \
+	VMOVUPS (R11), Y13 \
+	VFMADD231PS Y13, Y8, Y3 \
+	VFMADD231PS Y13, Y9, Y7 \
+	ADDQ $WSTEP, SI \
+	ADDQ $WSTEP, DX \
+	ADDQ $32, DI \
+	ADDQ $32, R9 \
+	ADDQ $32, R10 \
+	ADDQ $32, R11 \
+	SUBQ $8, CX \
+	JMP  loop \
+done: \
+	MOVQ out+40(FP), AX \
+	HSUM(Y0, X0, 0(AX)) \
+	HSUM(Y1, X1, 4(AX)) \
+	HSUM(Y2, X2, 8(AX)) \
+	HSUM(Y3, X3, 12(AX)) \
+	HSUM(Y4, X4, 16(AX)) \
+	HSUM(Y5, X5, 20(AX)) \
+	HSUM(Y6, X6, 24(AX)) \
+	HSUM(Y7, X7, 28(AX)) \
+	VZEROUPPER \
+	RET
+
+#define LF16W0 VCVTPH2PS (SI), Y8
+#define LF16W1 VCVTPH2PS (DX), Y9
+#define LBF16W0 VPMOVZXWD (SI), Y8; VPSLLD $16, Y8, Y8
+#define LBF16W1 VPMOVZXWD (DX), Y9; VPSLLD $16, Y9, Y9
+#define LF32W0 VMOVUPS (SI), Y8
+#define LF32W1 VMOVUPS (DX), Y9
+
+// func dotF16x2x4(w *uint16, wstride int, x *float32, stride int, n int, out *[8]float32)
+KERNEL2x4(·dotF16x2x4, LF16W0, LF16W1, 16)
+
+// func dotBF16x2x4(w *uint16, wstride int, x *float32, stride int, n int, out *[8]float32)
+KERNEL2x4(·dotBF16x2x4, LBF16W0, LBF16W1, 16)
+
+// func dotF32x2x4(w *float32, wstride int, x *float32, stride int, n int, out *[8]float32)
+KERNEL2x4(·dotF32x2x4, LF32W0, LF32W1, 32)
+
+// func axpyF16(o *float32, v *uint16, p float32, n int)   o[i] += p·v[i], n a multiple of 8
+TEXT ·axpyF16(SB), NOSPLIT, $0-32
+	MOVQ o+0(FP), DI
+	MOVQ v+8(FP), SI
+	VBROADCASTSS p+16(FP), Y1
+	MOVQ n+24(FP), CX
+axloop:
+	CMPQ CX, $8
+	JL   axdone
+	VCVTPH2PS (SI), Y2
+	VFMADD213PS (DI), Y1, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $16, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  axloop
+axdone:
+	VZEROUPPER
+	RET
