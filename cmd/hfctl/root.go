@@ -53,7 +53,7 @@ without Python.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd(), newTokenizeCmd())
+	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd(), newTokenizeCmd(), newTemplateCmd(), newRunCmd(), newBenchCmd())
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
 }
