@@ -1,5 +1,138 @@
 package infer
 
-// matmulQuant is filled in when quantize/dot's kernels are available; it
-// reports whether it handled the product.
-func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool { return false }
+import (
+	"math"
+
+	"github.com/hfctl/hfctl/gguf"
+	"github.com/hfctl/hfctl/quantize"
+)
+
+// quantKernels holds, per weight type, a dot product of nb blocks of a
+// weight row with Q8_0-quantized activations (assembly; pure-Go
+// equivalents below are used where it is absent).
+var quantKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
+
+// kKernels are the k-quant dot products with Q8_K activations (256-value
+// blocks); types without one use the float path.
+var kKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
+
+// matmulQuant multiplies Q8_0/Q4_0 weights the way ggml's CPU backend does:
+// activations quantized to Q8_0 (quantize_row_q8_0 of ggml-cpu), integer
+// block sums scaled by both block scales. Other quantized types are
+// dequantized row by row and multiplied in float32. It reports whether it
+// handled the product.
+func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool {
+	if k := kKernels[w.Type]; k != nil {
+		matmulK(c, dst, x, w, n, k)
+		return true
+	}
+	switch w.Type {
+	case gguf.Q8_0, gguf.Q4_0:
+	default:
+		return false
+	}
+	nb := w.Cols / 32
+	actRow := nb * 34
+	if cap(c.actBuf) < n*actRow {
+		c.actBuf = make([]byte, n*actRow)
+	}
+	act := c.actBuf[:n*actRow]
+	for j := 0; j < n; j++ {
+		quantizeActQ8_0(act[j*actRow:(j+1)*actRow], x[j*w.Cols:(j+1)*w.Cols])
+	}
+	k := quantKernels[w.Type]
+	if k == nil {
+		if w.Type == gguf.Q8_0 {
+			k = dotQ8_0Go
+		} else {
+			k = dotQ4_0Go
+		}
+	}
+	c.parallel(w.Rows, 8, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := w.Data[r*w.RowSize : (r+1)*w.RowSize]
+			for j := 0; j < n; j++ {
+				dst[j*w.Rows+r] = k(nb, row, act[j*actRow:(j+1)*actRow])
+			}
+		}
+	})
+	return true
+}
+
+// quantizeActQ8_0 is ggml-cpu's run-time quantize_row_q8_0 (AVX2 path):
+// d = max|x|/127 stored as F16, values x·(127/max) rounded half to even.
+func quantizeActQ8_0(dst []byte, x []float32) {
+	for b := 0; b < len(x)/32; b++ {
+		xs := x[b*32 : b*32+32]
+		var amax float32
+		for _, v := range xs {
+			amax = max(amax, float32(math.Abs(float64(v))))
+		}
+		d := amax / 127
+		h := quantize.FP32ToFP16(d)
+		o := dst[b*34 : b*34+34]
+		o[0], o[1] = byte(h), byte(h>>8)
+		var id float32
+		if amax != 0 {
+			id = 127 / amax
+		}
+		for i, v := range xs {
+			o[2+i] = byte(int8(math.RoundToEven(float64(v * id))))
+		}
+	}
+}
+
+func f16At(b []byte) float32 { return quantize.FP16ToFP32(uint16(b[0]) | uint16(b[1])<<8) }
+
+// dotQ8_0Go is ggml_vec_dot_q8_0_q8_0's generic form.
+func dotQ8_0Go(nb int, w, x []byte) float32 {
+	var s float32
+	for b := 0; b < nb; b++ {
+		wb, xb := w[b*34:], x[b*34:]
+		var sum int32
+		for i := 0; i < 32; i++ {
+			sum += int32(int8(wb[2+i])) * int32(int8(xb[2+i]))
+		}
+		s += float32(sum) * f16At(wb) * f16At(xb)
+	}
+	return s
+}
+
+// dotQ4_0Go is ggml_vec_dot_q4_0_q8_0's generic form.
+func dotQ4_0Go(nb int, w, x []byte) float32 {
+	var s float32
+	for b := 0; b < nb; b++ {
+		wb, xb := w[b*18:], x[b*34:]
+		var sum int32
+		for i := 0; i < 16; i++ {
+			lo := int32(wb[2+i]&0x0F) - 8
+			hi := int32(wb[2+i]>>4) - 8
+			sum += lo*int32(int8(xb[2+i])) + hi*int32(int8(xb[2+16+i]))
+		}
+		s += float32(sum) * f16At(wb) * f16At(xb)
+	}
+	return s
+}
+
+// matmulK: activations quantized to Q8_K (ggml-cpu uses the reference
+// quantize_row_q8_K), then one kernel call per weight row and activation.
+func matmulK(c *CPU, dst, x []float32, w *Weight, n int, k func(nb int, w, x []byte) float32) {
+	nb := w.Cols / 256
+	actRow := nb * 292
+	if cap(c.actBuf) < n*actRow {
+		c.actBuf = make([]byte, n*actRow)
+	}
+	act := c.actBuf[:0]
+	q8k, _ := quantize.Lookup(gguf.Q8_K)
+	for j := 0; j < n; j++ {
+		act = q8k.Quantize(act, x[j*w.Cols:(j+1)*w.Cols])
+	}
+	c.parallel(w.Rows, 8, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := w.Data[r*w.RowSize : (r+1)*w.RowSize]
+			for j := 0; j < n; j++ {
+				dst[j*w.Rows+r] = k(nb, row, act[j*actRow:(j+1)*actRow])
+			}
+		}
+	})
+}

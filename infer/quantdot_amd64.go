@@ -1,0 +1,45 @@
+//go:build amd64 && !purego
+
+package infer
+
+import (
+	"unsafe"
+
+	"github.com/hfctl/hfctl/gguf"
+)
+
+//go:noescape
+func dotQ8_0(nb int, w *byte, x *byte) float32
+
+//go:noescape
+func dotQ4_0(nb int, w *byte, x *byte) float32
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	quantKernels[gguf.Q8_0] = func(nb int, w, x []byte) float32 {
+		return dotQ8_0(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+	quantKernels[gguf.Q4_0] = func(nb int, w, x []byte) float32 {
+		return dotQ4_0(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+}
+
+//go:noescape
+func dotQ4_K(nb int, w *byte, x *byte) float32
+
+//go:noescape
+func dotQ6_K(nb int, w *byte, x *byte) float32
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	kKernels[gguf.Q4_K] = func(nb int, w, x []byte) float32 {
+		return dotQ4_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+	kKernels[gguf.Q6_K] = func(nb int, w, x []byte) float32 {
+		return dotQ6_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+}

@@ -1,0 +1,343 @@
+#include "textflag.h"
+
+// Integer dot products of quantized weight rows with Q8_0 activations,
+// as ggml's AVX2 kernels: per 32-value block, |w|·sign(x, w) through
+// VPMADDUBSW/VPMADDWD, converted to float and scaled by d_w·d_x.
+
+// func dotQ8_0(nb int, w *byte, x *byte) float32
+TEXT ·dotQ8_0(SB), NOSPLIT, $0-28
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	MOVL $0x00010001, AX
+	VMOVD AX, X7
+	VPBROADCASTD X7, Y7
+q80loop:
+	TESTQ CX, CX
+	JZ    q80done
+	MOVWLZX (SI), AX
+	VMOVD AX, X1
+	VCVTPH2PS X1, X1
+	MOVWLZX (DI), BX
+	VMOVD BX, X2
+	VCVTPH2PS X2, X2
+	VMULSS X2, X1, X1
+	VBROADCASTSS X1, Y1
+	VMOVDQU 2(SI), Y3
+	VMOVDQU 2(DI), Y4
+	VPSIGNB Y3, Y3, Y5
+	VPSIGNB Y3, Y4, Y6
+	VPMADDUBSW Y6, Y5, Y5
+	VPMADDWD Y7, Y5, Y5
+	VCVTDQ2PS Y5, Y5
+	VFMADD231PS Y5, Y1, Y0
+	ADDQ $34, SI
+	ADDQ $34, DI
+	DECQ CX
+	JMP  q80loop
+q80done:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// func dotQ4_0(nb int, w *byte, x *byte) float32
+TEXT ·dotQ4_0(SB), NOSPLIT, $0-28
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	MOVL $0x00010001, AX
+	VMOVD AX, X7
+	VPBROADCASTD X7, Y7
+	MOVL $0x0F0F0F0F, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8
+	MOVL $0x08080808, AX
+	VMOVD AX, X9
+	VPBROADCASTD X9, Y9
+q40loop:
+	TESTQ CX, CX
+	JZ    q40done
+	MOVWLZX (SI), AX
+	VMOVD AX, X1
+	VCVTPH2PS X1, X1
+	MOVWLZX (DI), BX
+	VMOVD BX, X2
+	VCVTPH2PS X2, X2
+	VMULSS X2, X1, X1
+	VBROADCASTSS X1, Y1
+	VMOVDQU 2(SI), X3
+	VPSRLW $4, X3, X4
+	VINSERTI128 $1, X4, Y3, Y3
+	VPAND Y8, Y3, Y3
+	VPSUBB Y9, Y3, Y3
+	VMOVDQU 2(DI), Y4
+	VPSIGNB Y3, Y3, Y5
+	VPSIGNB Y3, Y4, Y6
+	VPMADDUBSW Y6, Y5, Y5
+	VPMADDWD Y7, Y5, Y5
+	VCVTDQ2PS Y5, Y5
+	VFMADD231PS Y5, Y1, Y0
+	ADDQ $18, SI
+	ADDQ $34, DI
+	DECQ CX
+	JMP  q40loop
+q40done:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// Shuffle masks picking int16 scale i in every word: bytes (2i, 2i+1).
+#define SCALEMASK(i, off) \
+	DATA q4kmask<>+(off+0)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+8)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+16)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+24)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56)
+
+SCALEMASK(0, 0)
+SCALEMASK(1, 32)
+SCALEMASK(2, 64)
+SCALEMASK(3, 96)
+SCALEMASK(4, 128)
+SCALEMASK(5, 160)
+SCALEMASK(6, 192)
+SCALEMASK(7, 224)
+GLOBL q4kmask<>(SB), RODATA|NOPTR, $256
+
+// func dotQ4_K(nb int, w *byte, x *byte) float32
+// w: Q4_K blocks (144 bytes), x: Q8_K blocks (292 bytes).
+TEXT ·dotQ4_K(SB), NOSPLIT, $0-28
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	LEAQ q4kmask<>(SB), R12
+	VXORPS Y0, Y0, Y0          // acc
+	VXORPS X13, X13, X13       // acc_m
+	MOVL $0x0F0F0F0F, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8        // m4
+q4kloop:
+	TESTQ CX, CX
+	JZ    q4kdone
+	// scales and mins (ggml's 6-bit unpacking)
+	MOVL 4(SI), AX
+	MOVL 8(SI), BX
+	MOVL 12(SI), DX
+	MOVL DX, R8
+	SHRL $4, R8
+	ANDL $0x0F0F0F0F, R8
+	MOVL BX, R9
+	SHRL $6, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R8                // u3
+	MOVL BX, R10
+	ANDL $0x3F3F3F3F, R10      // u2
+	MOVL DX, R11
+	ANDL $0x0F0F0F0F, R11
+	MOVL AX, R9
+	SHRL $6, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R11               // u1
+	ANDL $0x3F3F3F3F, AX       // u0
+	VMOVD AX, X10
+	VPINSRD $1, R11, X10, X10
+	VPINSRD $2, R10, X10, X10
+	VPINSRD $3, R8, X10, X10
+	VPMOVZXBW X10, Y10         // 8 scales | 8 mins as int16
+	VINSERTI128 $1, X10, Y10, Y11  // scales in both lanes
+	// d = y.d * x.d ; y.d * dmin
+	VMOVSS (DI), X1
+	MOVWLZX (SI), AX
+	VMOVD AX, X2
+	VCVTPH2PS X2, X2
+	VMULSS X2, X1, X2
+	MOVWLZX 2(SI), AX
+	VMOVD AX, X3
+	VCVTPH2PS X3, X3
+	VMULSS X3, X1, X3
+	// mins · bsums
+	VMOVDQU 260(DI), Y4
+	VEXTRACTI128 $1, Y4, X5
+	VPHADDW X5, X4, X4
+	VEXTRACTI128 $1, Y10, X5
+	VPMADDWD X4, X5, X5
+	VCVTDQ2PS X5, X5
+	VBROADCASTSS X3, X3
+	VFNMADD231PS X5, X3, X13
+	// quants
+	VMOVDQU 16(SI), Y4
+	VPAND Y8, Y4, Y5
+	VPSRLW $4, Y4, Y6
+	VPAND Y8, Y6, Y6
+	VPMADDUBSW 4(DI), Y5, Y5
+	VPMADDUBSW 36(DI), Y6, Y6
+	VPSHUFB 0(R12), Y11, Y12
+	VPMADDWD Y12, Y5, Y9
+	VPSHUFB 32(R12), Y11, Y12
+	VPMADDWD Y12, Y6, Y6
+	VPADDD Y6, Y9, Y9
+	VMOVDQU 48(SI), Y4
+	VPAND Y8, Y4, Y5
+	VPSRLW $4, Y4, Y6
+	VPAND Y8, Y6, Y6
+	VPMADDUBSW 68(DI), Y5, Y5
+	VPMADDUBSW 100(DI), Y6, Y6
+	VPSHUFB 64(R12), Y11, Y12
+	VPMADDWD Y12, Y5, Y5
+	VPADDD Y5, Y9, Y9
+	VPSHUFB 96(R12), Y11, Y12
+	VPMADDWD Y12, Y6, Y6
+	VPADDD Y6, Y9, Y9
+	VMOVDQU 80(SI), Y4
+	VPAND Y8, Y4, Y5
+	VPSRLW $4, Y4, Y6
+	VPAND Y8, Y6, Y6
+	VPMADDUBSW 132(DI), Y5, Y5
+	VPMADDUBSW 164(DI), Y6, Y6
+	VPSHUFB 128(R12), Y11, Y12
+	VPMADDWD Y12, Y5, Y5
+	VPADDD Y5, Y9, Y9
+	VPSHUFB 160(R12), Y11, Y12
+	VPMADDWD Y12, Y6, Y6
+	VPADDD Y6, Y9, Y9
+	VMOVDQU 112(SI), Y4
+	VPAND Y8, Y4, Y5
+	VPSRLW $4, Y4, Y6
+	VPAND Y8, Y6, Y6
+	VPMADDUBSW 196(DI), Y5, Y5
+	VPMADDUBSW 228(DI), Y6, Y6
+	VPSHUFB 192(R12), Y11, Y12
+	VPMADDWD Y12, Y5, Y5
+	VPADDD Y5, Y9, Y9
+	VPSHUFB 224(R12), Y11, Y12
+	VPMADDWD Y12, Y6, Y6
+	VPADDD Y6, Y9, Y9
+	VCVTDQ2PS Y9, Y9
+	VBROADCASTSS X2, Y2
+	VFMADD231PS Y9, Y2, Y0
+	ADDQ $144, SI
+	ADDQ $292, DI
+	DECQ CX
+	JMP  q4kloop
+q4kdone:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X13, X13, X13
+	VHADDPS X13, X13, X13
+	VADDSS X13, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// Q6_K: 6-bit values (ql low nibbles + qh 2 bits) − 32 with int8 scales
+// per 16 values. q6·q8 − 32·q8 through VPMADDUBSW, then scaled.
+#define Q6K_PART(QREG, Q8OFF, SCA, SCB) \
+	VMOVDQU Q8OFF(R9), Y7 \
+	VPMADDUBSW Y7, QREG, QREG \
+	VPMADDUBSW Y7, Y14, Y7 \
+	VPSUBW Y7, QREG, QREG \
+	VPBROADCASTW SCA(SP)(R11*1), Y7 \
+	VPBROADCASTW SCB(SP)(R11*1), X6 \
+	VINSERTI128 $1, X6, Y7, Y7 \
+	VPMADDWD Y7, QREG, QREG \
+	VPADDD QREG, Y9, Y9
+
+// func dotQ6_K(nb int, w *byte, x *byte) float32
+TEXT ·dotQ6_K(SB), NOSPLIT, $64-28
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	MOVL $0x0F0F0F0F, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8        // m4
+	MOVL $0x03030303, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15      // m2
+	MOVL $0x20202020, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14      // 32s
+q6kloop:
+	TESTQ CX, CX
+	JZ    q6kdone
+	VPMOVSXBW 192(SI), Y10     // 16 scales as int16
+	VMOVDQU Y10, 0(SP)
+	VMOVSS (DI), X1
+	MOVWLZX 208(SI), AX
+	VMOVD AX, X2
+	VCVTPH2PS X2, X2
+	VMULSS X2, X1, X2          // d
+	VPXOR Y9, Y9, Y9
+	MOVQ SI, R8                // ql
+	LEAQ 4(DI), R9             // q8
+	XORQ R11, R11              // scale byte offset: 16 per chunk (8 int16)
+	XORQ R10, R10              // chunk
+q6kc:
+	VMOVDQU (R8), Y4           // ql[0..31]
+	VMOVDQU 32(R8), Y5         // ql[32..63]
+	MOVQ R10, AX
+	SHLQ $5, AX
+	VMOVDQU 128(SI)(AX*1), Y3  // qh[32c..]
+	// q0 = (ql0 & 15) | ((qh & 3) << 4)
+	VPAND Y15, Y3, Y6
+	VPSLLW $4, Y6, Y6
+	VPAND Y8, Y4, Y1
+	VPOR Y6, Y1, Y1
+	// q1 = (ql1 & 15) | (((qh >> 2) & 3) << 4)
+	VPSRLW $2, Y3, Y6
+	VPAND Y15, Y6, Y6
+	VPSLLW $4, Y6, Y6
+	VPAND Y8, Y5, Y11
+	VPOR Y6, Y11, Y11
+	// q2 = (ql0 >> 4) | (((qh >> 4) & 3) << 4)
+	VPSRLW $4, Y3, Y6
+	VPAND Y15, Y6, Y6
+	VPSLLW $4, Y6, Y6
+	VPSRLW $4, Y4, Y12
+	VPAND Y8, Y12, Y12
+	VPOR Y6, Y12, Y12
+	// q3 = (ql1 >> 4) | (((qh >> 6) & 3) << 4)
+	VPSRLW $6, Y3, Y6
+	VPAND Y15, Y6, Y6
+	VPSLLW $4, Y6, Y6
+	VPSRLW $4, Y5, Y13
+	VPAND Y8, Y13, Y13
+	VPOR Y6, Y13, Y13
+	Q6K_PART(Y1, 0, 0, 2)
+	Q6K_PART(Y11, 32, 4, 6)
+	Q6K_PART(Y12, 64, 8, 10)
+	Q6K_PART(Y13, 96, 12, 14)
+	ADDQ $64, R8
+	ADDQ $128, R9
+	ADDQ $16, R11
+	INCQ R10
+	CMPQ R10, $2
+	JL   q6kc
+	VCVTDQ2PS Y9, Y9
+	VBROADCASTSS X2, Y2
+	VFMADD231PS Y9, Y2, Y0
+	ADDQ $210, SI
+	ADDQ $292, DI
+	DECQ CX
+	JMP  q6kloop
+q6kdone:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET

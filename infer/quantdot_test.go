@@ -1,0 +1,74 @@
+package infer
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hfctl/hfctl/gguf"
+	"github.com/hfctl/hfctl/quantize"
+)
+
+// TestQuantKernels: each integer kernel equals the float64 product of the
+// dequantized weight row and the dequantized quantized activations.
+func TestQuantKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	cases := []struct {
+		typ, act gguf.Type
+		k        func(nb int, w, x []byte) float32
+		block    int
+	}{
+		{gguf.Q8_0, gguf.Q8_0, quantKernels[gguf.Q8_0], 32},
+		{gguf.Q4_0, gguf.Q8_0, quantKernels[gguf.Q4_0], 32},
+		{gguf.Q8_0, gguf.Q8_0, dotQ8_0Go, 32},
+		{gguf.Q4_0, gguf.Q8_0, dotQ4_0Go, 32},
+		{gguf.Q4_K, gguf.Q8_K, kKernels[gguf.Q4_K], 256},
+		{gguf.Q6_K, gguf.Q8_K, kKernels[gguf.Q6_K], 256},
+	}
+	for _, c := range cases {
+		if c.k == nil {
+			t.Logf("%s: no kernel on this machine", c.typ)
+			continue
+		}
+		for _, cols := range []int{256, 512, 2048} {
+			for trial := 0; trial < 5; trial++ {
+				wv := make([]float32, cols)
+				xv := make([]float32, cols)
+				for i := range wv {
+					wv[i] = float32(rng.NormFloat64()) * float32(1+trial)
+					xv[i] = float32(rng.NormFloat64())
+				}
+				wq, err := quantize.QuantizeRows(c.typ, nil, wv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var xq []byte
+				if c.act == gguf.Q8_0 {
+					xq = make([]byte, cols/32*34)
+					quantizeActQ8_0(xq, xv)
+				} else {
+					xq, _ = quantize.QuantizeRows(gguf.Q8_K, nil, xv)
+				}
+				wd := make([]float32, cols)
+				xd := make([]float32, cols)
+				f, _ := quantize.Lookup(c.typ)
+				f.Dequantize(wd, wq)
+				fa, _ := quantize.Lookup(c.act)
+				if c.act == gguf.Q8_0 {
+					fa.Dequantize(xd, xq)
+				} else {
+					fa.Dequantize(xd, xq)
+				}
+				var want, mag float64
+				for i := range wd {
+					want += float64(wd[i]) * float64(xd[i])
+					mag += math.Abs(float64(wd[i]) * float64(xd[i]))
+				}
+				got := c.k(cols/c.block, wq, xq)
+				if d := math.Abs(float64(got) - want); d > 2e-4*mag+1e-5 {
+					t.Errorf("%s cols %d: got %g, want %g (Σ|·| %g)", c.typ, cols, got, want, mag)
+				}
+			}
+		}
+	}
+}
