@@ -73,6 +73,7 @@ func TestTinyShakespeareReference(t *testing.T) {
 		{"bf16", 1e-4, true},
 		{"f16", 1e-2, false},
 		{"q8_0", 5e-2, false},
+		{"q4_k_m", 1e-1, false},
 	} {
 		t.Run(c.outtype, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "m.gguf")
