@@ -16,6 +16,9 @@ var quantKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
 // blocks); types without one use the float path.
 var kKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
 
+// kKernels4 take four activation rows (xstride bytes apart) per weight row.
+var kKernels4 = map[gguf.Type]func(nb int, w, x []byte, xstride int, out *[4]float32){}
+
 // matmulQuant multiplies Q8_0/Q4_0 weights the way ggml's CPU backend does:
 // activations quantized to Q8_0 (quantize_row_q8_0 of ggml-cpu), integer
 // block sums scaled by both block scales. Other quantized types are
@@ -127,11 +130,26 @@ func matmulK(c *CPU, dst, x []float32, w *Weight, n int, k func(nb int, w, x []b
 	for j := 0; j < n; j++ {
 		act = q8k.Quantize(act, x[j*w.Cols:(j+1)*w.Cols])
 	}
+	k4 := kKernels4[w.Type]
 	c.parallel(w.Rows, 8, func(_, lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := w.Data[r*w.RowSize : (r+1)*w.RowSize]
-			for j := 0; j < n; j++ {
-				dst[j*w.Rows+r] = k(nb, row, act[j*actRow:(j+1)*actRow])
+		var out [4]float32
+		// blocks of rows stay in cache while every activation group uses them
+		block := max(1, (64<<10)/w.RowSize)
+		for b0 := lo; b0 < hi; b0 += block {
+			b1 := min(hi, b0+block)
+			j := 0
+			for ; k4 != nil && j+4 <= n; j += 4 {
+				for r := b0; r < b1; r++ {
+					k4(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:], actRow, &out)
+					for q := 0; q < 4; q++ {
+						dst[(j+q)*w.Rows+r] = out[q]
+					}
+				}
+			}
+			for ; j < n; j++ {
+				for r := b0; r < b1; r++ {
+					dst[j*w.Rows+r] = k(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:(j+1)*actRow])
+				}
 			}
 		}
 	})

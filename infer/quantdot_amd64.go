@@ -43,3 +43,15 @@ func init() {
 		return dotQ6_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
 	}
 }
+
+//go:noescape
+func dotQ4_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	kKernels4[gguf.Q4_K] = func(nb int, w, x []byte, xstride int, out *[4]float32) {
+		dotQ4_Kx4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
+	}
+}

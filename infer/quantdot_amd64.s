@@ -1,5 +1,84 @@
 #include "textflag.h"
 
+#define SCALEMASK(i, off) \
+	DATA q4kmask<>+(off+0)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+8)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+16)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
+	DATA q4kmask<>+(off+24)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56)
+
+#define Q6K_PART(QREG, Q8OFF, SCA, SCB) \
+	VMOVDQU Q8OFF(R9), Y7 \
+	VPMADDUBSW Y7, QREG, QREG \
+	VPMADDUBSW Y7, Y14, Y7 \
+	VPSUBW Y7, QREG, QREG \
+	VPBROADCASTW SCA(SP)(R11*1), Y7 \
+	VPBROADCASTW SCB(SP)(R11*1), X6 \
+	VINSERTI128 $1, X6, Y7, Y7 \
+	VPMADDWD Y7, QREG, QREG \
+	VPADDD QREG, Y9, Y9
+
+#define Q4K_ROW(ACC, XOFF) \
+	LEAQ XOFF(DI), R9 \
+	VMOVSS (R9), X7 \
+	VMULSS X15, X7, X12 \
+	VMULSS X10, X7, X13 \
+	VMOVDQU 260(R9), Y4 \
+	VEXTRACTI128 $1, Y4, X5 \
+	VPHADDW X5, X4, X4 \
+	VPMADDWD X4, X14, X5 \
+	VCVTDQ2PS X5, X5 \
+	VBROADCASTSS X13, Y13 \
+	VFNMADD231PS Y5, Y13, ACC \
+	VMOVDQU 16(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW 4(R9), Y5, Y5 \
+	VPMADDUBSW 36(R9), Y6, Y6 \
+	VPMADDWD 0(SP), Y5, Y9 \
+	VPMADDWD 32(SP), Y6, Y6 \
+	VPADDD Y6, Y9, Y9 \
+	VMOVDQU 48(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW 68(R9), Y5, Y5 \
+	VPMADDUBSW 100(R9), Y6, Y6 \
+	VPMADDWD 64(SP), Y5, Y5 \
+	VPMADDWD 96(SP), Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9 \
+	VMOVDQU 80(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW 132(R9), Y5, Y5 \
+	VPMADDUBSW 164(R9), Y6, Y6 \
+	VPMADDWD 128(SP), Y5, Y5 \
+	VPMADDWD 160(SP), Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9 \
+	VMOVDQU 112(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW 196(R9), Y5, Y5 \
+	VPMADDUBSW 228(R9), Y6, Y6 \
+	VPMADDWD 192(SP), Y5, Y5 \
+	VPMADDWD 224(SP), Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9 \
+	VCVTDQ2PS Y9, Y9 \
+	VBROADCASTSS X12, Y12 \
+	VFMADD231PS Y9, Y12, ACC
+
+#define HSUMTO(Y, X, dst) \
+	VEXTRACTF128 $1, Y, X12 \
+	VADDPS X12, X, X \
+	VHADDPS X, X, X \
+	VHADDPS X, X, X \
+	MOVSS X, dst
+
 // Integer dot products of quantized weight rows with Q8_0 activations,
 // as ggml's AVX2 kernels: per 32-value block, |w|·sign(x, w) through
 // VPMADDUBSW/VPMADDWD, converted to float and scaled by d_w·d_x.
@@ -97,11 +176,6 @@ q40done:
 	RET
 
 // Shuffle masks picking int16 scale i in every word: bytes (2i, 2i+1).
-#define SCALEMASK(i, off) \
-	DATA q4kmask<>+(off+0)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
-	DATA q4kmask<>+(off+8)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
-	DATA q4kmask<>+(off+16)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
-	DATA q4kmask<>+(off+24)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56)
 
 SCALEMASK(0, 0)
 SCALEMASK(1, 32)
@@ -244,16 +318,6 @@ q4kdone:
 
 // Q6_K: 6-bit values (ql low nibbles + qh 2 bits) − 32 with int8 scales
 // per 16 values. q6·q8 − 32·q8 through VPMADDUBSW, then scaled.
-#define Q6K_PART(QREG, Q8OFF, SCA, SCB) \
-	VMOVDQU Q8OFF(R9), Y7 \
-	VPMADDUBSW Y7, QREG, QREG \
-	VPMADDUBSW Y7, Y14, Y7 \
-	VPSUBW Y7, QREG, QREG \
-	VPBROADCASTW SCA(SP)(R11*1), Y7 \
-	VPBROADCASTW SCB(SP)(R11*1), X6 \
-	VINSERTI128 $1, X6, Y7, Y7 \
-	VPMADDWD Y7, QREG, QREG \
-	VPADDD QREG, Y9, Y9
 
 // func dotQ6_K(nb int, w *byte, x *byte) float32
 TEXT ·dotQ6_K(SB), NOSPLIT, $64-28
@@ -340,4 +404,101 @@ q6kdone:
 	VHADDPS X0, X0, X0
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
+	RET
+
+// Four activation rows per pass over a Q4_K weight row: the scale
+// unpacking and shuffles are done once per block for all four.
+// One row's work: ACC += d·Σ(scale·q4·q8) − dmin·Σ(min·bsum).
+
+
+// func dotQ4_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+// x: four Q8_K rows, xstride bytes apart.
+TEXT ·dotQ4_Kx4(SB), NOSPLIT, $256-40
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	MOVQ xstride+24(FP), R13
+	LEAQ q4kmask<>(SB), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVL $0x0F0F0F0F, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8
+	LEAQ (R13)(R13*1), R14     // 2·stride
+	LEAQ (R14)(R13*1), R15     // 3·stride
+q4kx4loop:
+	TESTQ CX, CX
+	JZ    q4kx4done
+	MOVL 4(SI), AX
+	MOVL 8(SI), BX
+	MOVL 12(SI), DX
+	MOVL DX, R8
+	SHRL $4, R8
+	ANDL $0x0F0F0F0F, R8
+	MOVL BX, R9
+	SHRL $6, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R8
+	MOVL BX, R10
+	ANDL $0x3F3F3F3F, R10
+	MOVL DX, R11
+	ANDL $0x0F0F0F0F, R11
+	MOVL AX, R9
+	SHRL $6, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R11
+	ANDL $0x3F3F3F3F, AX
+	VMOVD AX, X10
+	VPINSRD $1, R11, X10, X10
+	VPINSRD $2, R10, X10, X10
+	VPINSRD $3, R8, X10, X10
+	VPMOVZXBW X10, Y10
+	VEXTRACTI128 $1, Y10, X14      // mins
+	VINSERTI128 $1, X10, Y10, Y11  // scales twice
+	VPSHUFB 0(R12), Y11, Y4
+	VMOVDQU Y4, 0(SP)
+	VPSHUFB 32(R12), Y11, Y4
+	VMOVDQU Y4, 32(SP)
+	VPSHUFB 64(R12), Y11, Y4
+	VMOVDQU Y4, 64(SP)
+	VPSHUFB 96(R12), Y11, Y4
+	VMOVDQU Y4, 96(SP)
+	VPSHUFB 128(R12), Y11, Y4
+	VMOVDQU Y4, 128(SP)
+	VPSHUFB 160(R12), Y11, Y4
+	VMOVDQU Y4, 160(SP)
+	VPSHUFB 192(R12), Y11, Y4
+	VMOVDQU Y4, 192(SP)
+	VPSHUFB 224(R12), Y11, Y4
+	VMOVDQU Y4, 224(SP)
+	MOVWLZX (SI), AX
+	VMOVD AX, X15
+	VCVTPH2PS X15, X15             // d_w
+	MOVWLZX 2(SI), AX
+	VMOVD AX, X10
+	VCVTPH2PS X10, X10             // dmin_w
+	MOVQ DI, BX
+	Q4K_ROW(Y0, 0)
+	ADDQ R13, DI
+	Q4K_ROW(Y1, 0)
+	ADDQ R13, DI
+	Q4K_ROW(Y2, 0)
+	ADDQ R13, DI
+	Q4K_ROW(Y3, 0)
+	MOVQ BX, DI
+	ADDQ $144, SI
+	ADDQ $292, DI
+	DECQ CX
+	JMP  q4kx4loop
+q4kx4done:
+	MOVQ out+32(FP), AX
+	HSUMTO(Y0, X0, 0(AX))
+	HSUMTO(Y1, X1, 4(AX))
+	HSUMTO(Y2, X2, 8(AX))
+	HSUMTO(Y3, X3, 12(AX))
+	VZEROUPPER
 	RET
