@@ -16,6 +16,9 @@ var quantKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
 // blocks); types without one use the float path.
 var kKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
 
+// quantKernels4 take four Q8_0 activation rows (xstride bytes apart).
+var quantKernels4 = map[gguf.Type]func(nb int, w, x []byte, xstride int, out *[4]float32){}
+
 // kKernels4 take four activation rows (xstride bytes apart) per weight row.
 var kKernels4 = map[gguf.Type]func(nb int, w, x []byte, xstride int, out *[4]float32){}
 
@@ -51,15 +54,35 @@ func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool {
 			k = dotQ4_0Go
 		}
 	}
+	rowsBy4(c, dst, w, n, nb, act, actRow, k, quantKernels4[w.Type])
+	return true
+}
+
+// rowsBy4 runs the kernels over all weight rows (in parallel, cache-sized
+// row blocks) and activation rows (four at a time when k4 exists).
+func rowsBy4(c *CPU, dst []float32, w *Weight, n, nb int, act []byte, actRow int,
+	k func(nb int, w, x []byte) float32, k4 func(nb int, w, x []byte, xstride int, out *[4]float32)) {
 	c.parallel(w.Rows, 8, func(_, lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := w.Data[r*w.RowSize : (r+1)*w.RowSize]
-			for j := 0; j < n; j++ {
-				dst[j*w.Rows+r] = k(nb, row, act[j*actRow:(j+1)*actRow])
+		var out [4]float32
+		block := max(1, (64<<10)/w.RowSize)
+		for b0 := lo; b0 < hi; b0 += block {
+			b1 := min(hi, b0+block)
+			j := 0
+			for ; k4 != nil && j+4 <= n; j += 4 {
+				for r := b0; r < b1; r++ {
+					k4(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:], actRow, &out)
+					for q := 0; q < 4; q++ {
+						dst[(j+q)*w.Rows+r] = out[q]
+					}
+				}
+			}
+			for ; j < n; j++ {
+				for r := b0; r < b1; r++ {
+					dst[j*w.Rows+r] = k(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:(j+1)*actRow])
+				}
 			}
 		}
 	})
-	return true
 }
 
 // quantizeActQ8_0 is ggml-cpu's run-time quantize_row_q8_0 (AVX2 path):
@@ -130,27 +153,5 @@ func matmulK(c *CPU, dst, x []float32, w *Weight, n int, k func(nb int, w, x []b
 	for j := 0; j < n; j++ {
 		act = q8k.Quantize(act, x[j*w.Cols:(j+1)*w.Cols])
 	}
-	k4 := kKernels4[w.Type]
-	c.parallel(w.Rows, 8, func(_, lo, hi int) {
-		var out [4]float32
-		// blocks of rows stay in cache while every activation group uses them
-		block := max(1, (64<<10)/w.RowSize)
-		for b0 := lo; b0 < hi; b0 += block {
-			b1 := min(hi, b0+block)
-			j := 0
-			for ; k4 != nil && j+4 <= n; j += 4 {
-				for r := b0; r < b1; r++ {
-					k4(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:], actRow, &out)
-					for q := 0; q < 4; q++ {
-						dst[(j+q)*w.Rows+r] = out[q]
-					}
-				}
-			}
-			for ; j < n; j++ {
-				for r := b0; r < b1; r++ {
-					dst[j*w.Rows+r] = k(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:(j+1)*actRow])
-				}
-			}
-		}
-	})
+	rowsBy4(c, dst, w, n, nb, act, actRow, k, kKernels4[w.Type])
 }

@@ -55,3 +55,15 @@ func init() {
 		dotQ4_Kx4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
 	}
 }
+
+//go:noescape
+func dotQ8_0x4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	quantKernels4[gguf.Q8_0] = func(nb int, w, x []byte, xstride int, out *[4]float32) {
+		dotQ8_0x4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
+	}
+}

@@ -1,5 +1,18 @@
 #include "textflag.h"
 
+#define Q80_ROW(XR, ACC) \
+	MOVWLZX (XR), AX \
+	VMOVD AX, X6 \
+	VCVTPH2PS X6, X6 \
+	VMULSS X6, X15, X6 \
+	VBROADCASTSS X6, Y6 \
+	VMOVDQU 2(XR), Y8 \
+	VPSIGNB Y4, Y8, Y8 \
+	VPMADDUBSW Y8, Y5, Y8 \
+	VPMADDWD Y7, Y8, Y8 \
+	VCVTDQ2PS Y8, Y8 \
+	VFMADD231PS Y8, Y6, ACC
+
 #define SCALEMASK(i, off) \
 	DATA q4kmask<>+(off+0)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
 	DATA q4kmask<>+(off+8)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
@@ -495,6 +508,51 @@ q4kx4loop:
 	DECQ CX
 	JMP  q4kx4loop
 q4kx4done:
+	MOVQ out+32(FP), AX
+	HSUMTO(Y0, X0, 0(AX))
+	HSUMTO(Y1, X1, 4(AX))
+	HSUMTO(Y2, X2, 8(AX))
+	HSUMTO(Y3, X3, 12(AX))
+	VZEROUPPER
+	RET
+
+// func dotQ8_0x4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+// Q8_0 weights with four Q8_0 activation rows (xstride bytes apart).
+TEXT ·dotQ8_0x4(SB), NOSPLIT, $0-40
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	MOVQ xstride+24(FP), R13
+	LEAQ (DI)(R13*1), R9
+	LEAQ (R9)(R13*1), R10
+	LEAQ (R10)(R13*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVL $0x00010001, AX
+	VMOVD AX, X7
+	VPBROADCASTD X7, Y7
+q80x4loop:
+	TESTQ CX, CX
+	JZ    q80x4done
+	MOVWLZX (SI), AX
+	VMOVD AX, X15
+	VCVTPH2PS X15, X15         // d_w
+	VMOVDQU 2(SI), Y4
+	VPSIGNB Y4, Y4, Y5         // |w|
+	Q80_ROW(DI, Y0)
+	Q80_ROW(R9, Y1)
+	Q80_ROW(R10, Y2)
+	Q80_ROW(R11, Y3)
+	ADDQ $34, SI
+	ADDQ $34, DI
+	ADDQ $34, R9
+	ADDQ $34, R10
+	ADDQ $34, R11
+	DECQ CX
+	JMP  q80x4loop
+q80x4done:
 	MOVQ out+32(FP), AX
 	HSUMTO(Y0, X0, 0(AX))
 	HSUMTO(Y1, X1, 4(AX))

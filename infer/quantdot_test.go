@@ -76,6 +76,32 @@ func TestQuantKernels(t *testing.T) {
 // TestQuantKernels4: the four-row kernels equal four one-row calls.
 func TestQuantKernels4(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
+	for typ, k4 := range quantKernels4 {
+		k1 := quantKernels[typ]
+		cols := 1024
+		wv := make([]float32, cols)
+		for i := range wv {
+			wv[i] = float32(rng.NormFloat64())
+		}
+		wq, _ := quantize.QuantizeRows(typ, nil, wv)
+		rowSize := cols / 32 * 34
+		act := make([]byte, 4*rowSize)
+		for r := 0; r < 4; r++ {
+			xv := make([]float32, cols)
+			for i := range xv {
+				xv[i] = float32(rng.NormFloat64()) * float32(r+1)
+			}
+			quantizeActQ8_0(act[r*rowSize:(r+1)*rowSize], xv)
+		}
+		var out [4]float32
+		k4(cols/32, wq, act, rowSize, &out)
+		for r := 0; r < 4; r++ {
+			want := k1(cols/32, wq, act[r*rowSize:(r+1)*rowSize])
+			if d := math.Abs(float64(out[r] - want)); d > 1e-4*math.Abs(float64(want))+1e-4 {
+				t.Errorf("%s row %d: %g, one-row kernel %g", typ, r, out[r], want)
+			}
+		}
+	}
 	for typ, k4 := range kKernels4 {
 		k1 := kKernels[typ]
 		cols := 1024
