@@ -67,3 +67,15 @@ func init() {
 		dotQ8_0x4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
 	}
 }
+
+//go:noescape
+func dotQ6_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	kKernels4[gguf.Q6_K] = func(nb int, w, x []byte, xstride int, out *[4]float32) {
+		dotQ6_Kx4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
+	}
+}

@@ -1,5 +1,68 @@
 #include "textflag.h"
 
+// One activation row of a Q6_K block whose eight q-vectors (per chunk c:
+// q0..q3 at 0+256c..96+256c(SP)) and scale vectors (at 512+32k(SP)) are
+// stored on the stack: ACC += d·Σ scale·(q6·q8 − 32·q8).
+#define Q6K_ROWX4_D(ACC) \
+	VPXOR Y9, Y9, Y9 \
+	Q6K_PARTX4(0, 4, 512) \
+	Q6K_PARTX4(32, 36, 544) \
+	Q6K_PARTX4(64, 68, 576) \
+	Q6K_PARTX4(96, 100, 608) \
+	Q6K_PARTX4(128, 132, 640) \
+	Q6K_PARTX4(160, 164, 672) \
+	Q6K_PARTX4(192, 196, 704) \
+	Q6K_PARTX4(224, 228, 736) \
+	VMOVSS (R9), X7 \
+	VMULSS X13, X7, X7 \
+	VCVTDQ2PS Y9, Y9 \
+	VBROADCASTSS X7, Y7 \
+	VFMADD231PS Y9, Y7, ACC
+
+#define Q6K_PARTX4(QOFF, Q8OFF, SOFF) \
+	VMOVDQU QOFF(SP), Y4 \
+	VMOVDQU Q8OFF(R9), Y7 \
+	VPMADDUBSW Y7, Y4, Y4 \
+	VPMADDUBSW Y7, Y14, Y7 \
+	VPSUBW Y7, Y4, Y4 \
+	VPMADDWD SOFF(SP), Y4, Y4 \
+	VPADDD Y4, Y9, Y9
+
+// Build q-vector k of chunk c (QREG) from ql (Y4/Y5) and qh (Y3).
+#define Q6K_BUILD(OFF) \
+	VPAND Y15, Y3, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPAND Y8, Y4, Y1 \
+	VPOR Y6, Y1, Y1 \
+	VMOVDQU Y1, (OFF+0)(SP) \
+	VPSRLW $2, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPAND Y8, Y5, Y1 \
+	VPOR Y6, Y1, Y1 \
+	VMOVDQU Y1, (OFF+32)(SP) \
+	VPSRLW $4, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPSRLW $4, Y4, Y1 \
+	VPAND Y8, Y1, Y1 \
+	VPOR Y6, Y1, Y1 \
+	VMOVDQU Y1, (OFF+64)(SP) \
+	VPSRLW $6, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPSRLW $4, Y5, Y1 \
+	VPAND Y8, Y1, Y1 \
+	VPOR Y6, Y1, Y1 \
+	VMOVDQU Y1, (OFF+96)(SP)
+
+// Scale vector for sub-blocks a (low lane) and b (high lane).
+#define Q6K_SCALE(A, B, OFF) \
+	VPBROADCASTW (A*2+768)(SP), Y1 \
+	VPBROADCASTW (B*2+768)(SP), X6 \
+	VINSERTI128 $1, X6, Y1, Y1 \
+	VMOVDQU Y1, OFF(SP)
+
 #define Q80_ROW(XR, ACC) \
 	MOVWLZX (XR), AX \
 	VMOVD AX, X6 \
@@ -558,5 +621,72 @@ q80x4done:
 	HSUMTO(Y1, X1, 4(AX))
 	HSUMTO(Y2, X2, 8(AX))
 	HSUMTO(Y3, X3, 12(AX))
+	VZEROUPPER
+	RET
+
+// func dotQ6_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+TEXT ·dotQ6_Kx4(SB), 0, $800-40
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	MOVQ xstride+24(FP), R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y2, Y2, Y2
+	MOVL $0x0F0F0F0F, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8
+	MOVL $0x03030303, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15
+	MOVL $0x20202020, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
+q6kx4loop:
+	TESTQ CX, CX
+	JZ    q6kx4done
+	// q-vectors of both chunks
+	VMOVDQU (SI), Y4
+	VMOVDQU 32(SI), Y5
+	VMOVDQU 128(SI), Y3
+	Q6K_BUILD(0)
+	VMOVDQU 64(SI), Y4
+	VMOVDQU 96(SI), Y5
+	VMOVDQU 160(SI), Y3
+	Q6K_BUILD(128)
+	// scales as int16 at 768(SP), then the eight lane-pair vectors
+	VPMOVSXBW 192(SI), Y1
+	VMOVDQU Y1, 768(SP)
+	Q6K_SCALE(0, 1, 512)
+	Q6K_SCALE(2, 3, 544)
+	Q6K_SCALE(4, 5, 576)
+	Q6K_SCALE(6, 7, 608)
+	Q6K_SCALE(8, 9, 640)
+	Q6K_SCALE(10, 11, 672)
+	Q6K_SCALE(12, 13, 704)
+	Q6K_SCALE(14, 15, 736)
+	// d_w
+	MOVWLZX 208(SI), AX
+	VMOVD AX, X13
+	VCVTPH2PS X13, X13         // d_w
+	MOVQ DI, R9
+	Q6K_ROWX4_D(Y0)
+	ADDQ R13, R9
+	Q6K_ROWX4_D(Y10)
+	ADDQ R13, R9
+	Q6K_ROWX4_D(Y11)
+	ADDQ R13, R9
+	Q6K_ROWX4_D(Y2)
+	ADDQ $210, SI
+	ADDQ $292, DI
+	DECQ CX
+	JMP  q6kx4loop
+q6kx4done:
+	MOVQ out+32(FP), AX
+	HSUMTO(Y0, X0, 0(AX))
+	HSUMTO(Y10, X10, 4(AX))
+	HSUMTO(Y11, X11, 8(AX))
+	HSUMTO(Y2, X2, 12(AX))
 	VZEROUPPER
 	RET
