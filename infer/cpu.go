@@ -18,6 +18,8 @@ type CPU struct {
 	wg      sync.WaitGroup
 	scratch [][]float32 // per worker
 	actBuf  []byte      // quantized activations, reused
+	actF    []float32   // activations rounded through a quantized format
+	rtBuf   []byte      // one quantized activation row
 }
 
 // NewCPU starts a CPU backend with threads workers (≤0: all cores).
