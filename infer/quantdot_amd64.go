@@ -79,3 +79,15 @@ func init() {
 		dotQ6_Kx4(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
 	}
 }
+
+//go:noescape
+func dotQ5_K(nb int, w *byte, x *byte) float32
+
+func init() {
+	if !haveFloatAsm {
+		return
+	}
+	kKernels[gguf.Q5_K] = func(nb int, w, x []byte) float32 {
+		return dotQ5_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+}

@@ -24,6 +24,7 @@ func TestQuantKernels(t *testing.T) {
 		{gguf.Q4_0, gguf.Q8_0, dotQ4_0Go, 32},
 		{gguf.Q4_K, gguf.Q8_K, kKernels[gguf.Q4_K], 256},
 		{gguf.Q6_K, gguf.Q8_K, kKernels[gguf.Q6_K], 256},
+		{gguf.Q5_K, gguf.Q8_K, kKernels[gguf.Q5_K], 256},
 	}
 	for _, c := range cases {
 		if c.k == nil {
