@@ -27,6 +27,7 @@ type runFlags struct {
 	seed                            uint64
 	raw, verbose, f32KV, ignoreEOS  bool
 	system                          string
+	stop                            []string
 	set                             map[string]bool
 }
 
@@ -77,6 +78,7 @@ Ctrl-C stops the current answer.`,
 	f.BoolVar(&rf.f32KV, "f32-kv", false, "keep the KV cache in float32 (default float16)")
 	f.BoolVar(&rf.ignoreEOS, "ignore-eos", false, "keep generating past end-of-generation tokens")
 	f.StringVar(&rf.system, "system", "", "system message for the chat template")
+	f.StringArrayVar(&rf.stop, "stop", nil, "stop generating at this text (repeatable; not printed)")
 	return cmd
 }
 
@@ -228,7 +230,7 @@ func (r *runner) conversation(user string) []chat.Message {
 
 func (r *runner) generate(ctx context.Context, ids []int32) (string, infer.Stats, error) {
 	var sb strings.Builder
-	opts := infer.GenerateOptions{NumPredict: r.rf.numPredict, Sampler: r.so, IgnoreEOS: r.rf.ignoreEOS}
+	opts := infer.GenerateOptions{NumPredict: r.rf.numPredict, Sampler: r.so, IgnoreEOS: r.rf.ignoreEOS, Stop: r.rf.stop}
 	st, err := r.sess.Generate(ctx, ids, opts, func(s string) error {
 		sb.WriteString(s)
 		_, err := io.WriteString(r.out, s)
@@ -360,7 +362,7 @@ func (r *runner) command(line string) bool {
 		}
 	case "/?", "/help":
 		fmt.Fprintln(r.errw, `Available commands:
-  /set parameter NAME VALUE   temperature, top_k, top_p, min_p, seed, num_predict, repeat_penalty, repeat_last_n
+  /set parameter NAME VALUE   temperature, top_k, top_p, min_p, seed, num_predict, repeat_penalty, repeat_last_n, stop
   /set system TEXT            set the system message
   /show info                  show model information
   /clear                      clear the conversation
@@ -396,6 +398,8 @@ func (r *runner) setParam(name, value string) error {
 		r.rf.numPredict, err = in()
 	case "seed":
 		r.so.Seed, err = strconv.ParseUint(value, 10, 64)
+	case "stop":
+		r.rf.stop = append(r.rf.stop, value)
 	default:
 		return fmt.Errorf("unknown parameter %q", name)
 	}

@@ -198,3 +198,16 @@ func TestRunInteractive(t *testing.T) {
 		t.Errorf("chat answer %q", out.String())
 	}
 }
+
+// TestRunStop: a stop string ends the answer and is not printed.
+func TestRunStop(t *testing.T) {
+	ref := readGreedyRef(t)[0]
+	stdout, _, err := runIO(t, "", "run", "--raw", "--temp", "0", "-n", "48", "--stop", "man", ref.Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := " " + ref.GreedyText[:strings.Index(ref.GreedyText, "man")] + "\n"
+	if stdout != want {
+		t.Errorf("got %q want %q", stdout, want)
+	}
+}
