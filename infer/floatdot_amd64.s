@@ -4,118 +4,6 @@
 // activations, AVX2 + FMA (+ F16C for F16). n is a multiple of 32 (1-row)
 // or 16 (4-row); the Go wrappers handle the rest.
 
-// func dotF16x1(w *uint16, x *float32, n int) float32
-TEXT ·dotF16x1(SB), NOSPLIT, $0-28
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ n+16(FP), CX
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-f16x1loop:
-	CMPQ CX, $32
-	JL   f16x1done
-	VCVTPH2PS (SI), Y4
-	VCVTPH2PS 16(SI), Y5
-	VCVTPH2PS 32(SI), Y6
-	VCVTPH2PS 48(SI), Y7
-	VFMADD231PS (DI), Y4, Y0
-	VFMADD231PS 32(DI), Y5, Y1
-	VFMADD231PS 64(DI), Y6, Y2
-	VFMADD231PS 96(DI), Y7, Y3
-	ADDQ $64, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
-	JMP  f16x1loop
-f16x1done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
-	RET
-
-// func dotBF16x1(w *uint16, x *float32, n int) float32
-TEXT ·dotBF16x1(SB), NOSPLIT, $0-28
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ n+16(FP), CX
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-bf16x1loop:
-	CMPQ CX, $32
-	JL   bf16x1done
-	VPMOVZXWD (SI), Y4
-	VPMOVZXWD 16(SI), Y5
-	VPMOVZXWD 32(SI), Y6
-	VPMOVZXWD 48(SI), Y7
-	VPSLLD $16, Y4, Y4
-	VPSLLD $16, Y5, Y5
-	VPSLLD $16, Y6, Y6
-	VPSLLD $16, Y7, Y7
-	VFMADD231PS (DI), Y4, Y0
-	VFMADD231PS 32(DI), Y5, Y1
-	VFMADD231PS 64(DI), Y6, Y2
-	VFMADD231PS 96(DI), Y7, Y3
-	ADDQ $64, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
-	JMP  bf16x1loop
-bf16x1done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
-	RET
-
-// func dotF32x1(w *float32, x *float32, n int) float32
-TEXT ·dotF32x1(SB), NOSPLIT, $0-28
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ n+16(FP), CX
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-f32x1loop:
-	CMPQ CX, $32
-	JL   f32x1done
-	VMOVUPS (SI), Y4
-	VMOVUPS 32(SI), Y5
-	VMOVUPS 64(SI), Y6
-	VMOVUPS 96(SI), Y7
-	VFMADD231PS (DI), Y4, Y0
-	VFMADD231PS 32(DI), Y5, Y1
-	VFMADD231PS 64(DI), Y6, Y2
-	VFMADD231PS 96(DI), Y7, Y3
-	ADDQ $128, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
-	JMP  f32x1loop
-f32x1done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
-	RET
-
 // Four activation rows at once (x, x+stride, x+2·stride, x+3·stride
 // floats): each weight vector is loaded and converted once.
 #define HSUM(Y, X, dst) \
@@ -125,160 +13,119 @@ f32x1done:
 	VHADDPS X, X, X \
 	MOVSS X, dst
 
-// func dotF16x4(w *uint16, x *float32, stride int, n int, out *[4]float32)
-TEXT ·dotF16x4(SB), NOSPLIT, $0-40
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ stride+16(FP), R8
-	SHLQ $2, R8
-	MOVQ n+24(FP), CX
-	LEAQ (DI)(R8*1), R9
-	LEAQ (R9)(R8*1), R10
-	LEAQ (R10)(R8*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-f16x4loop:
-	CMPQ CX, $16
-	JL   f16x4done
-	VCVTPH2PS (SI), Y8
-	VCVTPH2PS 16(SI), Y9
-	VFMADD231PS (DI), Y8, Y0
-	VFMADD231PS 32(DI), Y9, Y4
-	VFMADD231PS (R9), Y8, Y1
-	VFMADD231PS 32(R9), Y9, Y5
-	VFMADD231PS (R10), Y8, Y2
-	VFMADD231PS 32(R10), Y9, Y6
-	VFMADD231PS (R11), Y8, Y3
-	VFMADD231PS 32(R11), Y9, Y7
-	ADDQ $32, SI
-	ADDQ $64, DI
-	ADDQ $64, R9
-	ADDQ $64, R10
-	ADDQ $64, R11
-	SUBQ $16, CX
-	JMP  f16x4loop
-f16x4done:
-	MOVQ out+32(FP), AX
-	VADDPS Y4, Y0, Y0
-	VADDPS Y5, Y1, Y1
-	VADDPS Y6, Y2, Y2
-	VADDPS Y7, Y3, Y3
-	HSUM(Y0, X0, 0(AX))
-	HSUM(Y1, X1, 4(AX))
-	HSUM(Y2, X2, 8(AX))
-	HSUM(Y3, X3, 12(AX))
-	VZEROUPPER
+// One weight row (LOADn converts 8 weights into Y4..Y7) × one activation
+// row, 32 elements per step in four accumulators.
+#define KERNEL1x1(NAME, L0, L1, L2, L3, WSTEP) \
+TEXT NAME(SB), NOSPLIT, $0-28 \
+	MOVQ w+0(FP), SI \
+	MOVQ x+8(FP), DI \
+	MOVQ n+16(FP), CX \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+loop: \
+	CMPQ CX, $32 \
+	JL   done \
+	L0 \
+	L1 \
+	L2 \
+	L3 \
+	VFMADD231PS (DI), Y4, Y0 \
+	VFMADD231PS 32(DI), Y5, Y1 \
+	VFMADD231PS 64(DI), Y6, Y2 \
+	VFMADD231PS 96(DI), Y7, Y3 \
+	ADDQ $WSTEP, SI \
+	ADDQ $128, DI \
+	SUBQ $32, CX \
+	JMP  loop \
+done: \
+	VADDPS Y1, Y0, Y0 \
+	VADDPS Y3, Y2, Y2 \
+	VADDPS Y2, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VZEROUPPER \
+	MOVSS X0, ret+24(FP) \
 	RET
+
+#define CVH(off, Y) VCVTPH2PS off(SI), Y
+#define CVB(off, Y) VPMOVZXWD off(SI), Y; VPSLLD $16, Y, Y
+#define CVF(off, Y) VMOVUPS off(SI), Y
+
+// func dotF16x1(w *uint16, x *float32, n int) float32
+KERNEL1x1(·dotF16x1, CVH(0, Y4), CVH(16, Y5), CVH(32, Y6), CVH(48, Y7), 64)
+
+// func dotBF16x1(w *uint16, x *float32, n int) float32
+KERNEL1x1(·dotBF16x1, CVB(0, Y4), CVB(16, Y5), CVB(32, Y6), CVB(48, Y7), 64)
+
+// func dotF32x1(w *float32, x *float32, n int) float32
+KERNEL1x1(·dotF32x1, CVF(0, Y4), CVF(32, Y5), CVF(64, Y6), CVF(96, Y7), 128)
+
+
+
+// One weight row × four activation rows, 16 elements per step.
+#define KERNEL1x4(NAME, L0, L1, WSTEP) \
+TEXT NAME(SB), NOSPLIT, $0-40 \
+	MOVQ w+0(FP), SI \
+	MOVQ x+8(FP), DI \
+	MOVQ stride+16(FP), R8 \
+	SHLQ $2, R8 \
+	MOVQ n+24(FP), CX \
+	LEAQ (DI)(R8*1), R9 \
+	LEAQ (R9)(R8*1), R10 \
+	LEAQ (R10)(R8*1), R11 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+loop: \
+	CMPQ CX, $16 \
+	JL   done \
+	L0 \
+	L1 \
+	VFMADD231PS (DI), Y8, Y0 \
+	VFMADD231PS 32(DI), Y9, Y4 \
+	VFMADD231PS (R9), Y8, Y1 \
+	VFMADD231PS 32(R9), Y9, Y5 \
+	VFMADD231PS (R10), Y8, Y2 \
+	VFMADD231PS 32(R10), Y9, Y6 \
+	VFMADD231PS (R11), Y8, Y3 \
+	VFMADD231PS 32(R11), Y9, Y7 \
+	ADDQ $WSTEP, SI \
+	ADDQ $64, DI \
+	ADDQ $64, R9 \
+	ADDQ $64, R10 \
+	ADDQ $64, R11 \
+	SUBQ $16, CX \
+	JMP  loop \
+done: \
+	MOVQ out+32(FP), AX \
+	VADDPS Y4, Y0, Y0 \
+	VADDPS Y5, Y1, Y1 \
+	VADDPS Y6, Y2, Y2 \
+	VADDPS Y7, Y3, Y3 \
+	HSUM(Y0, X0, 0(AX)) \
+	HSUM(Y1, X1, 4(AX)) \
+	HSUM(Y2, X2, 8(AX)) \
+	HSUM(Y3, X3, 12(AX)) \
+	VZEROUPPER \
+	RET
+
+// func dotF16x4(w *uint16, x *float32, stride int, n int, out *[4]float32)
+KERNEL1x4(·dotF16x4, CVH(0, Y8), CVH(16, Y9), 32)
 
 // func dotBF16x4(w *uint16, x *float32, stride int, n int, out *[4]float32)
-TEXT ·dotBF16x4(SB), NOSPLIT, $0-40
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ stride+16(FP), R8
-	SHLQ $2, R8
-	MOVQ n+24(FP), CX
-	LEAQ (DI)(R8*1), R9
-	LEAQ (R9)(R8*1), R10
-	LEAQ (R10)(R8*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-bf16x4loop:
-	CMPQ CX, $16
-	JL   bf16x4done
-	VPMOVZXWD (SI), Y8
-	VPMOVZXWD 16(SI), Y9
-	VPSLLD $16, Y8, Y8
-	VPSLLD $16, Y9, Y9
-	VFMADD231PS (DI), Y8, Y0
-	VFMADD231PS 32(DI), Y9, Y4
-	VFMADD231PS (R9), Y8, Y1
-	VFMADD231PS 32(R9), Y9, Y5
-	VFMADD231PS (R10), Y8, Y2
-	VFMADD231PS 32(R10), Y9, Y6
-	VFMADD231PS (R11), Y8, Y3
-	VFMADD231PS 32(R11), Y9, Y7
-	ADDQ $32, SI
-	ADDQ $64, DI
-	ADDQ $64, R9
-	ADDQ $64, R10
-	ADDQ $64, R11
-	SUBQ $16, CX
-	JMP  bf16x4loop
-bf16x4done:
-	MOVQ out+32(FP), AX
-	VADDPS Y4, Y0, Y0
-	VADDPS Y5, Y1, Y1
-	VADDPS Y6, Y2, Y2
-	VADDPS Y7, Y3, Y3
-	HSUM(Y0, X0, 0(AX))
-	HSUM(Y1, X1, 4(AX))
-	HSUM(Y2, X2, 8(AX))
-	HSUM(Y3, X3, 12(AX))
-	VZEROUPPER
-	RET
+KERNEL1x4(·dotBF16x4, CVB(0, Y8), CVB(16, Y9), 32)
 
 // func dotF32x4(w *float32, x *float32, stride int, n int, out *[4]float32)
-TEXT ·dotF32x4(SB), NOSPLIT, $0-40
-	MOVQ w+0(FP), SI
-	MOVQ x+8(FP), DI
-	MOVQ stride+16(FP), R8
-	SHLQ $2, R8
-	MOVQ n+24(FP), CX
-	LEAQ (DI)(R8*1), R9
-	LEAQ (R9)(R8*1), R10
-	LEAQ (R10)(R8*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-f32x4loop:
-	CMPQ CX, $16
-	JL   f32x4done
-	VMOVUPS (SI), Y8
-	VMOVUPS 32(SI), Y9
-	VFMADD231PS (DI), Y8, Y0
-	VFMADD231PS 32(DI), Y9, Y4
-	VFMADD231PS (R9), Y8, Y1
-	VFMADD231PS 32(R9), Y9, Y5
-	VFMADD231PS (R10), Y8, Y2
-	VFMADD231PS 32(R10), Y9, Y6
-	VFMADD231PS (R11), Y8, Y3
-	VFMADD231PS 32(R11), Y9, Y7
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $64, R9
-	ADDQ $64, R10
-	ADDQ $64, R11
-	SUBQ $16, CX
-	JMP  f32x4loop
-f32x4done:
-	MOVQ out+32(FP), AX
-	VADDPS Y4, Y0, Y0
-	VADDPS Y5, Y1, Y1
-	VADDPS Y6, Y2, Y2
-	VADDPS Y7, Y3, Y3
-	HSUM(Y0, X0, 0(AX))
-	HSUM(Y1, X1, 4(AX))
-	HSUM(Y2, X2, 8(AX))
-	HSUM(Y3, X3, 12(AX))
-	VZEROUPPER
-	RET
+KERNEL1x4(·dotF32x4, CVF(0, Y8), CVF(32, Y9), 64)
 
 // Two weight rows (w, w+wstride bytes) × four activation rows (x + k·stride
 // floats), 8 elements per step: 6 loads feed 8 FMAs. out gets

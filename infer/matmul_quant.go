@@ -89,23 +89,33 @@ func rowsBy4(c *CPU, dst []float32, w *Weight, n, nb int, act []byte, actRow int
 // d = max|x|/127 stored as F16, values x·(127/max) rounded half to even.
 func quantizeActQ8_0(dst []byte, x []float32) {
 	for b := 0; b < len(x)/32; b++ {
-		xs := x[b*32 : b*32+32]
-		var amax float32
-		for _, v := range xs {
-			amax = max(amax, float32(math.Abs(float64(v))))
-		}
-		d := amax / 127
-		h := quantize.FP32ToFP16(d)
 		o := dst[b*34 : b*34+34]
-		o[0], o[1] = byte(h), byte(h>>8)
-		var id float32
-		if amax != 0 {
-			id = 127 / amax
-		}
-		for i, v := range xs {
-			o[2+i] = byte(int8(math.RoundToEven(float64(v * id))))
-		}
+		quantizeActBlock(o[:2], o[2:], x[b*32:b*32+32])
 	}
+}
+
+// quantizeActBlock quantizes 32 values as ggml-cpu's Q8_0/Q8_1 do,
+// writing the F16 scale and the int8 values; it returns Σq and the float
+// scale.
+func quantizeActBlock(scale, qs []byte, xs []float32) (int32, float32) {
+	var amax float32
+	for _, v := range xs {
+		amax = max(amax, float32(math.Abs(float64(v))))
+	}
+	d := amax / 127
+	h := quantize.FP32ToFP16(d)
+	scale[0], scale[1] = byte(h), byte(h>>8)
+	var id float32
+	if amax != 0 {
+		id = 127 / amax
+	}
+	var sum int32
+	for i, v := range xs {
+		q := int8(math.RoundToEven(float64(v * id)))
+		qs[i] = byte(q)
+		sum += int32(q)
+	}
+	return sum, d
 }
 
 func f16At(b []byte) float32 { return quantize.FP16ToFP32(uint16(b[0]) | uint16(b[1])<<8) }
@@ -210,25 +220,8 @@ func roundActivations(c *CPU, x []float32, w *Weight, n int) []float32 {
 // plus s = d·Σq stored as F16.
 func quantizeActQ8_1(dst []byte, x []float32) {
 	for b := 0; b < len(x)/32; b++ {
-		xs := x[b*32 : b*32+32]
-		var amax float32
-		for _, v := range xs {
-			amax = max(amax, float32(math.Abs(float64(v))))
-		}
-		d := amax / 127
 		o := dst[b*36 : b*36+36]
-		h := quantize.FP32ToFP16(d)
-		o[0], o[1] = byte(h), byte(h>>8)
-		var id float32
-		if amax != 0 {
-			id = 127 / amax
-		}
-		var sum int32
-		for i, v := range xs {
-			q := int8(math.RoundToEven(float64(v * id)))
-			o[4+i] = byte(q)
-			sum += int32(q)
-		}
+		sum, d := quantizeActBlock(o[:2], o[4:], x[b*32:b*32+32])
 		hs := quantize.FP32ToFP16(d * float32(sum))
 		o[2], o[3] = byte(hs), byte(hs>>8)
 	}

@@ -6,6 +6,36 @@
 // One 64-value group j of a Q5_K block: low/high nibbles of 32 bytes at
 // QOFF(SI) plus bits 2j and 2j+1 of qh (Y3), times q8 at Q8OFF(DI), scaled
 // by shuffle masks MA/MB, summed into Y9.
+// ggml's 6-bit scale/min unpacking of a Q4_K/Q5_K block at SI (bytes
+// 4..15) into Y10: 8 scales then 8 mins as int16 (clobbers AX BX DX R8-R11).
+#define KSCALES \
+	MOVL 4(SI), AX \
+	MOVL 8(SI), BX \
+	MOVL 12(SI), DX \
+	MOVL DX, R8 \
+	SHRL $4, R8 \
+	ANDL $0x0F0F0F0F, R8 \
+	MOVL BX, R9 \
+	SHRL $6, R9 \
+	ANDL $0x03030303, R9 \
+	SHLL $4, R9 \
+	ORL  R9, R8 \
+	MOVL BX, R10 \
+	ANDL $0x3F3F3F3F, R10 \
+	MOVL DX, R11 \
+	ANDL $0x0F0F0F0F, R11 \
+	MOVL AX, R9 \
+	SHRL $6, R9 \
+	ANDL $0x03030303, R9 \
+	SHLL $4, R9 \
+	ORL  R9, R11 \
+	ANDL $0x3F3F3F3F, AX \
+	VMOVD AX, X10 \
+	VPINSRD $1, R11, X10, X10 \
+	VPINSRD $2, R10, X10, X10 \
+	VPINSRD $3, R8, X10, X10 \
+	VPMOVZXBW X10, Y10
+
 #define Q5K_GROUP(QOFF, Q8OFF, SHL, SHH, MA, MB) \
 	VMOVDQU QOFF(SI), Y4 \
 	VPAND Y8, Y4, Y5 \
@@ -303,33 +333,7 @@ TEXT ·dotQ4_K(SB), NOSPLIT, $0-28
 q4kloop:
 	TESTQ CX, CX
 	JZ    q4kdone
-	// scales and mins (ggml's 6-bit unpacking)
-	MOVL 4(SI), AX
-	MOVL 8(SI), BX
-	MOVL 12(SI), DX
-	MOVL DX, R8
-	SHRL $4, R8
-	ANDL $0x0F0F0F0F, R8
-	MOVL BX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R8                // u3
-	MOVL BX, R10
-	ANDL $0x3F3F3F3F, R10      // u2
-	MOVL DX, R11
-	ANDL $0x0F0F0F0F, R11
-	MOVL AX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R11               // u1
-	ANDL $0x3F3F3F3F, AX       // u0
-	VMOVD AX, X10
-	VPINSRD $1, R11, X10, X10
-	VPINSRD $2, R10, X10, X10
-	VPINSRD $3, R8, X10, X10
-	VPMOVZXBW X10, Y10         // 8 scales | 8 mins as int16
+	KSCALES
 	VINSERTI128 $1, X10, Y10, Y11  // scales in both lanes
 	// d = y.d * x.d ; y.d * dmin
 	VMOVSS (DI), X1
@@ -532,32 +536,7 @@ TEXT ·dotQ4_Kx4(SB), NOSPLIT, $256-40
 q4kx4loop:
 	TESTQ CX, CX
 	JZ    q4kx4done
-	MOVL 4(SI), AX
-	MOVL 8(SI), BX
-	MOVL 12(SI), DX
-	MOVL DX, R8
-	SHRL $4, R8
-	ANDL $0x0F0F0F0F, R8
-	MOVL BX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R8
-	MOVL BX, R10
-	ANDL $0x3F3F3F3F, R10
-	MOVL DX, R11
-	ANDL $0x0F0F0F0F, R11
-	MOVL AX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R11
-	ANDL $0x3F3F3F3F, AX
-	VMOVD AX, X10
-	VPINSRD $1, R11, X10, X10
-	VPINSRD $2, R10, X10, X10
-	VPINSRD $3, R8, X10, X10
-	VPMOVZXBW X10, Y10
+	KSCALES
 	VEXTRACTI128 $1, Y10, X14      // mins
 	VINSERTI128 $1, X10, Y10, Y11  // scales twice
 	VPSHUFB 0(R12), Y11, Y4
@@ -734,32 +713,7 @@ TEXT ·dotQ5_K(SB), NOSPLIT, $0-28
 q5kloop:
 	TESTQ CX, CX
 	JZ    q5kdone
-	MOVL 4(SI), AX
-	MOVL 8(SI), BX
-	MOVL 12(SI), DX
-	MOVL DX, R8
-	SHRL $4, R8
-	ANDL $0x0F0F0F0F, R8
-	MOVL BX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R8
-	MOVL BX, R10
-	ANDL $0x3F3F3F3F, R10
-	MOVL DX, R11
-	ANDL $0x0F0F0F0F, R11
-	MOVL AX, R9
-	SHRL $6, R9
-	ANDL $0x03030303, R9
-	SHLL $4, R9
-	ORL  R9, R11
-	ANDL $0x3F3F3F3F, AX
-	VMOVD AX, X10
-	VPINSRD $1, R11, X10, X10
-	VPINSRD $2, R10, X10, X10
-	VPINSRD $3, R8, X10, X10
-	VPMOVZXBW X10, Y10
+	KSCALES
 	VINSERTI128 $1, X10, Y10, Y11
 	VMOVSS (DI), X1
 	MOVWLZX (SI), AX
