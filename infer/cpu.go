@@ -4,40 +4,77 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hfctl/hfctl/gguf"
 	"github.com/hfctl/hfctl/quantize"
 )
 
 // CPU is the CPU backend: plain loops over float32 rows, matrix products
-// through quantize/dot's kernels, work split across a fixed pool of
-// goroutines.
+// through the kernels of this package, work split across a fixed pool of
+// goroutines that spin briefly between operations (as ggml's threads do)
+// and sleep when idle.
 type CPU struct {
 	threads int
-	work    chan func()
-	wg      sync.WaitGroup
 	scratch [][]float32 // per worker
 	actBuf  []byte      // quantized activations, reused
 	actF    []float32   // activations rounded through a quantized format
 	rtBuf   []byte      // one quantized activation row
+
+	// the current job, published by incrementing gen
+	job     func(w int)
+	chunks  int
+	gen     atomic.Uint64
+	pending atomic.Int32
+	mu      sync.Mutex
+	cond    *sync.Cond
+	closed  atomic.Bool
 }
+
+// spinLimit is how many polls a worker makes before it sleeps.
+const spinLimit = 1 << 16
 
 // NewCPU starts a CPU backend with threads workers (≤0: all cores).
 func NewCPU(threads int) *CPU {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	c := &CPU{threads: threads, work: make(chan func(), threads)}
-	for range threads - 1 {
-		go func() {
-			for f := range c.work {
-				f()
-				c.wg.Done()
-			}
-		}()
+	c := &CPU{threads: threads}
+	c.cond = sync.NewCond(&c.mu)
+	for w := 1; w < threads; w++ {
+		go c.worker(w)
 	}
 	c.scratch = make([][]float32, threads)
 	return c
+}
+
+func (c *CPU) worker(id int) {
+	var seen uint64
+	for {
+		g := c.gen.Load()
+		for spins := 0; g == seen && !c.closed.Load(); spins++ {
+			if spins < spinLimit {
+				if spins&127 == 127 {
+					runtime.Gosched()
+				}
+			} else {
+				c.mu.Lock()
+				for c.gen.Load() == seen && !c.closed.Load() {
+					c.cond.Wait()
+				}
+				c.mu.Unlock()
+			}
+			g = c.gen.Load()
+		}
+		if c.closed.Load() {
+			return
+		}
+		seen = g
+		if id < c.chunks {
+			c.job(id)
+			c.pending.Add(-1)
+		}
+	}
 }
 
 // Name implements Backend.
@@ -47,7 +84,12 @@ func (c *CPU) Name() string { return "cpu" }
 func (c *CPU) Threads() int { return c.threads }
 
 // Close stops the workers.
-func (c *CPU) Close() { close(c.work) }
+func (c *CPU) Close() {
+	c.closed.Store(true)
+	c.mu.Lock()
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
 
 // parallel runs fn(worker, lo, hi) over [0, n) in at most threads chunks,
 // chunk boundaries multiples of align.
@@ -55,22 +97,30 @@ func (c *CPU) parallel(n, align int, fn func(w, lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	chunks := c.threads
-	if chunks > (n+align-1)/align {
-		chunks = (n + align - 1) / align
-	}
+	units := (n + align - 1) / align
+	chunks := min(c.threads, units)
 	if chunks <= 1 {
 		fn(0, 0, n)
 		return
 	}
-	per := (n/align + chunks - 1) / chunks * align
-	c.wg.Add(chunks - 1)
-	for w := 1; w < chunks; w++ {
-		lo, hi := w*per, min(n, (w+1)*per)
-		c.work <- func() { fn(w, lo, hi) }
+	per := (units + chunks - 1) / chunks * align
+	c.job = func(w int) {
+		if lo := w * per; lo < n {
+			fn(w, lo, min(n, lo+per))
+		}
 	}
-	fn(0, 0, min(n, per))
-	c.wg.Wait()
+	c.chunks = chunks
+	c.pending.Store(int32(chunks - 1))
+	c.gen.Add(1)
+	c.mu.Lock()
+	c.cond.Broadcast()
+	c.mu.Unlock()
+	c.job(0)
+	for spins := 0; c.pending.Load() != 0; spins++ {
+		if spins&127 == 127 {
+			runtime.Gosched()
+		}
+	}
 }
 
 func (c *CPU) scratchFor(w, n int) []float32 {
