@@ -21,10 +21,8 @@ type CPU struct {
 	actF    []float32   // activations rounded through a quantized format
 	rtBuf   []byte      // one quantized activation row
 
-	// the current job, published by incrementing gen
-	job     func(w int)
-	chunks  int
-	gen     atomic.Uint64
+	// the current job: a new task value per operation
+	task    atomic.Pointer[task]
 	pending atomic.Int32
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -48,30 +46,35 @@ func NewCPU(threads int) *CPU {
 	return c
 }
 
+type task struct {
+	job    func(w int)
+	chunks int
+}
+
 func (c *CPU) worker(id int) {
-	var seen uint64
+	var seen *task
 	for {
-		g := c.gen.Load()
-		for spins := 0; g == seen && !c.closed.Load(); spins++ {
+		t := c.task.Load()
+		for spins := 0; t == seen && !c.closed.Load(); spins++ {
 			if spins < spinLimit {
 				if spins&127 == 127 {
 					runtime.Gosched()
 				}
 			} else {
 				c.mu.Lock()
-				for c.gen.Load() == seen && !c.closed.Load() {
+				for c.task.Load() == seen && !c.closed.Load() {
 					c.cond.Wait()
 				}
 				c.mu.Unlock()
 			}
-			g = c.gen.Load()
+			t = c.task.Load()
 		}
 		if c.closed.Load() {
 			return
 		}
-		seen = g
-		if id < c.chunks {
-			c.job(id)
+		seen = t
+		if id < t.chunks {
+			t.job(id)
 			c.pending.Add(-1)
 		}
 	}
@@ -104,18 +107,17 @@ func (c *CPU) parallel(n, align int, fn func(w, lo, hi int)) {
 		return
 	}
 	per := (units + chunks - 1) / chunks * align
-	c.job = func(w int) {
+	t := &task{chunks: chunks, job: func(w int) {
 		if lo := w * per; lo < n {
 			fn(w, lo, min(n, lo+per))
 		}
-	}
-	c.chunks = chunks
+	}}
 	c.pending.Store(int32(chunks - 1))
-	c.gen.Add(1)
+	c.task.Store(t)
 	c.mu.Lock()
 	c.cond.Broadcast()
 	c.mu.Unlock()
-	c.job(0)
+	t.job(0)
 	for spins := 0; c.pending.Load() != 0; spins++ {
 		if spins&127 == 127 {
 			runtime.Gosched()

@@ -57,3 +57,27 @@ func TestFloatKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelCoversAll: every index is visited exactly once for any n,
+// alignment and thread count.
+func TestParallelCoversAll(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 4} {
+		c := NewCPU(threads)
+		for _, n := range []int{1, 15, 16, 17, 40, 1000, 32001} {
+			for _, align := range []int{1, 8, 16, 1024} {
+				seen := make([]int32, n)
+				c.parallel(n, align, func(_, lo, hi int) {
+					for i := lo; i < hi; i++ {
+						seen[i]++
+					}
+				})
+				for i, v := range seen {
+					if v != 1 {
+						t.Fatalf("threads %d n %d align %d: index %d visited %d times", threads, n, align, i, v)
+					}
+				}
+			}
+		}
+		c.Close()
+	}
+}
