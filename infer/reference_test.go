@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hfctl/hfctl/convert"
@@ -124,5 +125,48 @@ func TestTinyShakespeareReference(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNaNWeights: a model whose weights hold NaN is reported, not run into
+// garbage text.
+func TestNaNWeights(t *testing.T) {
+	dir, _ := readRef(t)
+	out := filepath.Join(t.TempDir(), "m.gguf")
+	if _, err := convert.Convert(dir, out, convert.Options{OutType: "f32"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := infer.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti, _ := m.File.Tensor("blk.0.attn_q.weight")
+	off := int64(m.File.DataOffset + ti.Offset)
+	m.Close()
+	f, err := os.OpenFile(out, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := make([]byte, 4*128)
+	for i := 0; i < len(nan); i += 4 {
+		binary.LittleEndian.PutUint32(nan[i:], 0x7fc00000)
+	}
+	if _, err := f.WriteAt(nan, off); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	m, err = infer.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	be := infer.NewCPU(1)
+	defer be.Close()
+	s, err := m.NewSession(be, infer.SessionOptions{Ctx: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Eval([]int32{1, 450}); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Errorf("NaN weights: %v", err)
 	}
 }
