@@ -11,6 +11,45 @@
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
 // times the Q8_K values at Q8OFF(XR), scaled by the int16 vectors at
 // SA(SP) and SB(SP), added into Y9.
+// The eight nibble vectors of a Q4_K block's quants, stored at
+// 256..480(SP) (group j: low at 256+64j, high at 288+64j).
+#define Q4K_NIBBLES \
+	VMOVDQU 16(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VMOVDQU Y5, 256(SP) \
+	VMOVDQU Y6, 288(SP) \
+	VMOVDQU 48(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VMOVDQU Y5, 320(SP) \
+	VMOVDQU Y6, 352(SP) \
+	VMOVDQU 80(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VMOVDQU Y5, 384(SP) \
+	VMOVDQU Y6, 416(SP) \
+	VMOVDQU 112(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VMOVDQU Y5, 448(SP) \
+	VMOVDQU Y6, 480(SP)
+
+// A group from the stored nibbles (see Q4K_GROUP).
+#define Q4K_SGROUP(NOFF, XR, Q8OFF, SA, SB) \
+	VMOVDQU NOFF(SP), Y5 \
+	VMOVDQU (NOFF+32)(SP), Y6 \
+	VPMADDUBSW Q8OFF(XR), Y5, Y5 \
+	VPMADDUBSW (Q8OFF+32)(XR), Y6, Y6 \
+	VPMADDWD SA(SP), Y5, Y5 \
+	VPMADDWD SB(SP), Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9
+
 #define Q4K_GROUP(QOFF, XR, Q8OFF, SA, SB) \
 	VMOVDQU QOFF(SI), Y4 \
 	VPAND Y8, Y4, Y5 \
@@ -196,10 +235,10 @@
 	VBROADCASTSS X13, Y13 \
 	VFNMADD231PS Y5, Y13, ACC \
 	VPXOR Y9, Y9, Y9 \
-	Q4K_GROUP(16, R9, 4, 0, 32) \
-	Q4K_GROUP(48, R9, 68, 64, 96) \
-	Q4K_GROUP(80, R9, 132, 128, 160) \
-	Q4K_GROUP(112, R9, 196, 192, 224) \
+	Q4K_SGROUP(256, R9, 4, 0, 32) \
+	Q4K_SGROUP(320, R9, 68, 64, 96) \
+	Q4K_SGROUP(384, R9, 132, 128, 160) \
+	Q4K_SGROUP(448, R9, 196, 192, 224) \
 	VCVTDQ2PS Y9, Y9 \
 	VBROADCASTSS X12, Y12 \
 	VFMADD231PS Y9, Y12, ACC
@@ -478,7 +517,7 @@ q6kdone:
 
 // func dotQ4_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
 // x: four Q8_K rows, xstride bytes apart.
-TEXT ·dotQ4_Kx4(SB), NOSPLIT, $256-40
+TEXT ·dotQ4_Kx4(SB), NOSPLIT, $512-40
 	MOVQ nb+0(FP), CX
 	MOVQ w+8(FP), SI
 	MOVQ x+16(FP), DI
@@ -500,6 +539,7 @@ q4kx4loop:
 	VEXTRACTI128 $1, Y10, X14      // mins
 	VINSERTI128 $1, X10, Y10, Y11  // scales twice
 	Q4K_SCALEVECS
+	Q4K_NIBBLES
 	MOVWLZX (SI), AX
 	VMOVD AX, X15
 	VCVTPH2PS X15, X15             // d_w
