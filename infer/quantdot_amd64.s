@@ -1,16 +1,42 @@
 #include "textflag.h"
 
-// One activation row of a Q6_K block whose eight q-vectors (per chunk c:
-// q0..q3 at 0+256c..96+256c(SP)) and scale vectors (at 512+32k(SP)) are
-// stored on the stack: ACC += d·Σ scale·(q6·q8 − 32·q8).
-// One 64-value group j of a Q5_K block: low/high nibbles of 32 bytes at
-// QOFF(SI) plus bits 2j and 2j+1 of qh (Y3), times q8 at Q8OFF(DI), scaled
-// by shuffle masks MA/MB, summed into Y9.
-// ggml's 6-bit scale/min unpacking of a Q4_K/Q5_K block at SI (bytes
-// 4..15) into Y10: 8 scales then 8 mins as int16 (clobbers AX BX DX R8-R11).
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
-// times the Q8_K values at Q8OFF(XR), scaled by the int16 vectors at
-// SA(SP) and SB(SP), added into Y9.
+// times the Q8_K values at Q8OFF(DI), scaled by the scales picked from Y11
+// with the shuffle masks at MA/MB(R12), added into Y9.
+#define Q4K_RGROUP(QOFF, Q8OFF, MA, MB) \
+	VMOVDQU QOFF(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW Q8OFF(DI), Y5, Y5 \
+	VPMADDUBSW (Q8OFF+32)(DI), Y6, Y6 \
+	VPSHUFB MA(R12), Y11, Y12 \
+	VPMADDWD Y12, Y5, Y5 \
+	VPSHUFB MB(R12), Y11, Y12 \
+	VPMADDWD Y12, Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9
+
+// The eight shuffled scale vectors of a Q4_K block (scales in both lanes
+// of Y11) stored at 0..224(SP).
+#define Q4K_SCALEVECS \
+	VPSHUFB 0(R12), Y11, Y4 \
+	VMOVDQU Y4, 0(SP) \
+	VPSHUFB 32(R12), Y11, Y4 \
+	VMOVDQU Y4, 32(SP) \
+	VPSHUFB 64(R12), Y11, Y4 \
+	VMOVDQU Y4, 64(SP) \
+	VPSHUFB 96(R12), Y11, Y4 \
+	VMOVDQU Y4, 96(SP) \
+	VPSHUFB 128(R12), Y11, Y4 \
+	VMOVDQU Y4, 128(SP) \
+	VPSHUFB 160(R12), Y11, Y4 \
+	VMOVDQU Y4, 160(SP) \
+	VPSHUFB 192(R12), Y11, Y4 \
+	VMOVDQU Y4, 192(SP) \
+	VPSHUFB 224(R12), Y11, Y4 \
+	VMOVDQU Y4, 224(SP)
+
 // The eight nibble vectors of a Q4_K block's quants, stored at
 // 256..480(SP) (group j: low at 256+64j, high at 288+64j).
 #define Q4K_NIBBLES \
@@ -39,7 +65,7 @@
 	VMOVDQU Y5, 448(SP) \
 	VMOVDQU Y6, 480(SP)
 
-// A group from the stored nibbles (see Q4K_GROUP).
+// A group from the stored nibbles and scale vectors, Q8_K row at XR.
 #define Q4K_SGROUP(NOFF, XR, Q8OFF, SA, SB) \
 	VMOVDQU NOFF(SP), Y5 \
 	VMOVDQU (NOFF+32)(SP), Y6 \
@@ -50,38 +76,8 @@
 	VPADDD Y5, Y9, Y9 \
 	VPADDD Y6, Y9, Y9
 
-#define Q4K_GROUP(QOFF, XR, Q8OFF, SA, SB) \
-	VMOVDQU QOFF(SI), Y4 \
-	VPAND Y8, Y4, Y5 \
-	VPSRLW $4, Y4, Y6 \
-	VPAND Y8, Y6, Y6 \
-	VPMADDUBSW Q8OFF(XR), Y5, Y5 \
-	VPMADDUBSW (Q8OFF+32)(XR), Y6, Y6 \
-	VPMADDWD SA(SP), Y5, Y5 \
-	VPMADDWD SB(SP), Y6, Y6 \
-	VPADDD Y5, Y9, Y9 \
-	VPADDD Y6, Y9, Y9
-
-// The eight shuffled scale vectors of a Q4_K block (scales in both lanes
-// of Y11) stored at 0..224(SP).
-#define Q4K_SCALEVECS \
-	VPSHUFB 0(R12), Y11, Y4 \
-	VMOVDQU Y4, 0(SP) \
-	VPSHUFB 32(R12), Y11, Y4 \
-	VMOVDQU Y4, 32(SP) \
-	VPSHUFB 64(R12), Y11, Y4 \
-	VMOVDQU Y4, 64(SP) \
-	VPSHUFB 96(R12), Y11, Y4 \
-	VMOVDQU Y4, 96(SP) \
-	VPSHUFB 128(R12), Y11, Y4 \
-	VMOVDQU Y4, 128(SP) \
-	VPSHUFB 160(R12), Y11, Y4 \
-	VMOVDQU Y4, 160(SP) \
-	VPSHUFB 192(R12), Y11, Y4 \
-	VMOVDQU Y4, 192(SP) \
-	VPSHUFB 224(R12), Y11, Y4 \
-	VMOVDQU Y4, 224(SP)
-
+// ggml's 6-bit scale/min unpacking of a Q4_K/Q5_K block at SI (bytes
+// 4..15) into Y10: 8 scales then 8 mins as int16 (clobbers AX BX DX R8-R11).
 #define KSCALES \
 	MOVL 4(SI), AX \
 	MOVL 8(SI), BX \
@@ -110,6 +106,9 @@
 	VPINSRD $3, R8, X10, X10 \
 	VPMOVZXBW X10, Y10
 
+// One 64-value group j of a Q5_K block: low/high nibbles of 32 bytes at
+// QOFF(SI) plus bits 2j and 2j+1 of qh (Y3), times q8 at Q8OFF(DI), scaled
+// by shuffle masks MA/MB, summed into Y9.
 #define Q5K_GROUP(QOFF, Q8OFF, SHL, SHH, MA, MB) \
 	VMOVDQU QOFF(SI), Y4 \
 	VPAND Y8, Y4, Y5 \
@@ -132,6 +131,7 @@
 	VPMADDWD Y12, Y6, Y6 \
 	VPADDD Y6, Y9, Y9
 
+// One activation row (R9) of a Q6_K block: ACC += d_w·d_x·Σ.
 #define Q6K_ROWX4_D(ACC) \
 	VPXOR Y9, Y9, Y9 \
 	Q6K_PARTX4(0, 4, 512) \
@@ -148,6 +148,8 @@
 	VBROADCASTSS X7, Y7 \
 	VFMADD231PS Y9, Y7, ACC
 
+// One part of a Q6_K block from the stacked q-vectors (0..224(SP), chunk
+// c at +128c) and scale vectors (512+32k(SP)): Y9 += scale·(q6·q8 − 32·q8).
 #define Q6K_PARTX4(QOFF, Q8OFF, SOFF) \
 	VMOVDQU QOFF(SP), Y4 \
 	VMOVDQU Q8OFF(R9), Y7 \
@@ -360,7 +362,7 @@ GLOBL q4kmask<>(SB), RODATA|NOPTR, $256
 
 // func dotQ4_K(nb int, w *byte, x *byte) float32
 // w: Q4_K blocks (144 bytes), x: Q8_K blocks (292 bytes).
-TEXT ·dotQ4_K(SB), NOSPLIT, $256-28
+TEXT ·dotQ4_K(SB), NOSPLIT, $0-28
 	MOVQ nb+0(FP), CX
 	MOVQ w+8(FP), SI
 	MOVQ x+16(FP), DI
@@ -395,12 +397,11 @@ q4kloop:
 	VBROADCASTSS X3, X3
 	VFNMADD231PS X5, X3, X13
 	// quants
-	Q4K_SCALEVECS
 	VPXOR Y9, Y9, Y9
-	Q4K_GROUP(16, DI, 4, 0, 32)
-	Q4K_GROUP(48, DI, 68, 64, 96)
-	Q4K_GROUP(80, DI, 132, 128, 160)
-	Q4K_GROUP(112, DI, 196, 192, 224)
+	Q4K_RGROUP(16, 4, 0, 32)
+	Q4K_RGROUP(48, 68, 64, 96)
+	Q4K_RGROUP(80, 132, 128, 160)
+	Q4K_RGROUP(112, 196, 192, 224)
 	VCVTDQ2PS Y9, Y9
 	VBROADCASTSS X2, Y2
 	VFMADD231PS Y9, Y2, Y0
