@@ -2,6 +2,19 @@
 
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
 // times the Q8_K values at Q8OFF(DI), scaled by the scales picked from Y11
+// A group recomputing the nibbles from QOFF(SI).
+#define Q4K_XGROUP(QOFF, XR, Q8OFF, SA, SB) \
+	VMOVDQU QOFF(SI), Y4 \
+	VPAND Y8, Y4, Y5 \
+	VPSRLW $4, Y4, Y6 \
+	VPAND Y8, Y6, Y6 \
+	VPMADDUBSW Q8OFF(XR), Y5, Y5 \
+	VPMADDUBSW (Q8OFF+32)(XR), Y6, Y6 \
+	VPMADDWD SA(SP), Y5, Y5 \
+	VPMADDWD SB(SP), Y6, Y6 \
+	VPADDD Y5, Y9, Y9 \
+	VPADDD Y6, Y9, Y9
+
 // with the shuffle masks at MA/MB(R12), added into Y9.
 #define Q4K_RGROUP(QOFF, Q8OFF, MA, MB) \
 	VMOVDQU QOFF(SI), Y4 \
@@ -36,45 +49,6 @@
 	VMOVDQU Y4, 192(SP) \
 	VPSHUFB 224(R12), Y11, Y4 \
 	VMOVDQU Y4, 224(SP)
-
-// The eight nibble vectors of a Q4_K block's quants, stored at
-// 256..480(SP) (group j: low at 256+64j, high at 288+64j).
-#define Q4K_NIBBLES \
-	VMOVDQU 16(SI), Y4 \
-	VPAND Y8, Y4, Y5 \
-	VPSRLW $4, Y4, Y6 \
-	VPAND Y8, Y6, Y6 \
-	VMOVDQU Y5, 256(SP) \
-	VMOVDQU Y6, 288(SP) \
-	VMOVDQU 48(SI), Y4 \
-	VPAND Y8, Y4, Y5 \
-	VPSRLW $4, Y4, Y6 \
-	VPAND Y8, Y6, Y6 \
-	VMOVDQU Y5, 320(SP) \
-	VMOVDQU Y6, 352(SP) \
-	VMOVDQU 80(SI), Y4 \
-	VPAND Y8, Y4, Y5 \
-	VPSRLW $4, Y4, Y6 \
-	VPAND Y8, Y6, Y6 \
-	VMOVDQU Y5, 384(SP) \
-	VMOVDQU Y6, 416(SP) \
-	VMOVDQU 112(SI), Y4 \
-	VPAND Y8, Y4, Y5 \
-	VPSRLW $4, Y4, Y6 \
-	VPAND Y8, Y6, Y6 \
-	VMOVDQU Y5, 448(SP) \
-	VMOVDQU Y6, 480(SP)
-
-// A group from the stored nibbles and scale vectors, Q8_K row at XR.
-#define Q4K_SGROUP(NOFF, XR, Q8OFF, SA, SB) \
-	VMOVDQU NOFF(SP), Y5 \
-	VMOVDQU (NOFF+32)(SP), Y6 \
-	VPMADDUBSW Q8OFF(XR), Y5, Y5 \
-	VPMADDUBSW (Q8OFF+32)(XR), Y6, Y6 \
-	VPMADDWD SA(SP), Y5, Y5 \
-	VPMADDWD SB(SP), Y6, Y6 \
-	VPADDD Y5, Y9, Y9 \
-	VPADDD Y6, Y9, Y9
 
 // ggml's 6-bit scale/min unpacking of a Q4_K/Q5_K block at SI (bytes
 // 4..15) into Y10: 8 scales then 8 mins as int16 (clobbers AX BX DX R8-R11).
@@ -237,10 +211,10 @@
 	VBROADCASTSS X13, Y13 \
 	VFNMADD231PS Y5, Y13, ACC \
 	VPXOR Y9, Y9, Y9 \
-	Q4K_SGROUP(256, R9, 4, 0, 32) \
-	Q4K_SGROUP(320, R9, 68, 64, 96) \
-	Q4K_SGROUP(384, R9, 132, 128, 160) \
-	Q4K_SGROUP(448, R9, 196, 192, 224) \
+	Q4K_XGROUP(16, R9, 4, 0, 32) \
+	Q4K_XGROUP(48, R9, 68, 64, 96) \
+	Q4K_XGROUP(80, R9, 132, 128, 160) \
+	Q4K_XGROUP(112, R9, 196, 192, 224) \
 	VCVTDQ2PS Y9, Y9 \
 	VBROADCASTSS X12, Y12 \
 	VFMADD231PS Y9, Y12, ACC
@@ -540,7 +514,6 @@ q4kx4loop:
 	VEXTRACTI128 $1, Y10, X14      // mins
 	VINSERTI128 $1, X10, Y10, Y11  // scales twice
 	Q4K_SCALEVECS
-	Q4K_NIBBLES
 	MOVWLZX (SI), AX
 	VMOVD AX, X15
 	VCVTPH2PS X15, X15             // d_w
