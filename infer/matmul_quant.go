@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"encoding/binary"
 	"math"
 
 	"github.com/hfctl/hfctl/gguf"
@@ -38,13 +39,13 @@ func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool {
 		return false
 	}
 	nb := w.Cols / 32
-	actRow := nb * 34
+	actRow := nb * 36
 	if cap(c.actBuf) < n*actRow {
 		c.actBuf = make([]byte, n*actRow)
 	}
 	act := c.actBuf[:n*actRow]
 	for j := 0; j < n; j++ {
-		quantizeActQ8_0(act[j*actRow:(j+1)*actRow], x[j*w.Cols:(j+1)*w.Cols])
+		packActQ8_0(act[j*actRow:(j+1)*actRow], x[j*w.Cols:(j+1)*w.Cols])
 	}
 	k := quantKernels[w.Type]
 	if k == nil {
@@ -118,18 +119,32 @@ func quantizeActBlock(scale, qs []byte, xs []float32) (int32, float32) {
 	return sum, d
 }
 
+// packActQ8_0 quantizes like quantizeActQ8_0 into the kernels' layout:
+// 36-byte blocks of the scale as float32 (the F16-rounded value) and the
+// 32 int8 values, so that no kernel converts an activation scale per
+// weight row.
+func packActQ8_0(dst []byte, x []float32) {
+	var blk [34]byte
+	for b := 0; b < len(x)/32; b++ {
+		quantizeActBlock(blk[:2], blk[2:], x[b*32:b*32+32])
+		o := dst[b*36 : b*36+36]
+		binary.LittleEndian.PutUint32(o, math.Float32bits(f16At(blk[:])))
+		copy(o[4:], blk[2:])
+	}
+}
+
 func f16At(b []byte) float32 { return quantize.FP16ToFP32(uint16(b[0]) | uint16(b[1])<<8) }
 
 // dotQ8_0Go is ggml_vec_dot_q8_0_q8_0's generic form.
 func dotQ8_0Go(nb int, w, x []byte) float32 {
 	var s float32
 	for b := 0; b < nb; b++ {
-		wb, xb := w[b*34:], x[b*34:]
+		wb, xb := w[b*34:], x[b*36:]
 		var sum int32
 		for i := 0; i < 32; i++ {
-			sum += int32(int8(wb[2+i])) * int32(int8(xb[2+i]))
+			sum += int32(int8(wb[2+i])) * int32(int8(xb[4+i]))
 		}
-		s += float32(sum) * f16At(wb) * f16At(xb)
+		s += float32(sum) * (f16At(wb) * math.Float32frombits(binary.LittleEndian.Uint32(xb)))
 	}
 	return s
 }
@@ -138,14 +153,14 @@ func dotQ8_0Go(nb int, w, x []byte) float32 {
 func dotQ4_0Go(nb int, w, x []byte) float32 {
 	var s float32
 	for b := 0; b < nb; b++ {
-		wb, xb := w[b*18:], x[b*34:]
+		wb, xb := w[b*18:], x[b*36:]
 		var sum int32
 		for i := 0; i < 16; i++ {
 			lo := int32(wb[2+i]&0x0F) - 8
 			hi := int32(wb[2+i]>>4) - 8
-			sum += lo*int32(int8(xb[2+i])) + hi*int32(int8(xb[2+16+i]))
+			sum += lo*int32(int8(xb[4+i])) + hi*int32(int8(xb[4+16+i]))
 		}
-		s += float32(sum) * f16At(wb) * f16At(xb)
+		s += float32(sum) * (f16At(wb) * math.Float32frombits(binary.LittleEndian.Uint32(xb)))
 	}
 	return s
 }

@@ -43,10 +43,12 @@ func TestQuantKernels(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var xq []byte
+				var xq, xk []byte
 				if c.act == gguf.Q8_0 {
 					xq = make([]byte, cols/32*34)
 					quantizeActQ8_0(xq, xv)
+					xk = make([]byte, cols/32*36)
+					packActQ8_0(xk, xv)
 				} else {
 					xq, _ = quantize.QuantizeRows(gguf.Q8_K, nil, xv)
 				}
@@ -65,7 +67,10 @@ func TestQuantKernels(t *testing.T) {
 					want += float64(wd[i]) * float64(xd[i])
 					mag += math.Abs(float64(wd[i]) * float64(xd[i]))
 				}
-				got := c.k(cols/c.block, wq, xq)
+				if xk == nil {
+					xk = xq
+				}
+				got := c.k(cols/c.block, wq, xk)
 				if d := math.Abs(float64(got) - want); d > 2e-4*mag+1e-5 {
 					t.Errorf("%s cols %d: got %g, want %g (Σ|·| %g)", c.typ, cols, got, want, mag)
 				}
@@ -85,14 +90,14 @@ func TestQuantKernels4(t *testing.T) {
 			wv[i] = float32(rng.NormFloat64())
 		}
 		wq, _ := quantize.QuantizeRows(typ, nil, wv)
-		rowSize := cols / 32 * 34
+		rowSize := cols / 32 * 36
 		act := make([]byte, 4*rowSize)
 		for r := 0; r < 4; r++ {
 			xv := make([]float32, cols)
 			for i := range xv {
 				xv[i] = float32(rng.NormFloat64()) * float32(r+1)
 			}
-			quantizeActQ8_0(act[r*rowSize:(r+1)*rowSize], xv)
+			packActQ8_0(act[r*rowSize:(r+1)*rowSize], xv)
 		}
 		var out [4]float32
 		k4(cols/32, wq, act, rowSize, &out)
