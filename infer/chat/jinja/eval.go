@@ -1,46 +1,28 @@
 package jinja
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 )
 
-// Errors a render can return (use errors.As).
-type (
-	// TemplateError is raised by the template itself (raise_exception).
-	TemplateError struct{ Msg string }
-	// UndefinedError: an undefined value was used where a value is needed.
-	UndefinedError struct{ Msg string }
-	// TypeError: an operation on values of the wrong type.
-	TypeError struct{ Msg string }
-	// SecurityError: the sandbox refused an attribute or method.
-	SecurityError struct{ Msg string }
-	// RuntimeError: anything else (unknown filter, limits …).
-	RuntimeError struct{ Msg string }
-)
-
-func (e *TemplateError) Error() string  { return e.Msg }
-func (e *UndefinedError) Error() string { return e.Msg }
-func (e *TypeError) Error() string      { return e.Msg }
-func (e *SecurityError) Error() string  { return e.Msg }
-func (e *RuntimeError) Error() string   { return e.Msg }
-
-// Limits against hostile templates.
+// Default limits against hostile templates (Options can change them).
 const (
-	maxDepth  = 200
-	maxOutput = 64 << 20
-	maxItems  = 1 << 22
+	DefaultMaxOutput = 32 << 20   // bytes of output, and of any string built
+	DefaultMaxSteps  = 50_000_000 // statements and expressions evaluated
+	maxCallDepth     = 200        // nested macro calls and recursive loops
+	maxItems         = 1 << 22    // items of a list or string repetition built at once
+	maxRange         = 100_000    // range() size, as jinja2's sandbox (MAX_RANGE)
 )
 
-// Template is a parsed template.
+// Template is a parsed template; it is safe for concurrent renders.
 type Template struct {
 	body []node
 }
 
-// Parse parses a template source.
+// Parse parses a template source. A source that does not parse (or uses
+// an unknown filter or test where jinja2 would reject it at compile time)
+// gives a *SyntaxError.
 func Parse(src string) (t *Template, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -54,26 +36,38 @@ func Parse(src string) (t *Template, err error) {
 	return &Template{body: body}, nil
 }
 
-// Options of a render.
+// Options of a render. The zero value (or nil) gives the defaults.
 type Options struct {
 	// Now is the clock of strftime_now (default time.Now).
 	Now func() time.Time
+	// MaxOutput bounds the output and every string the template builds
+	// (default DefaultMaxOutput bytes).
+	MaxOutput int
+	// MaxSteps bounds the number of statements and expressions evaluated
+	// (default DefaultMaxSteps).
+	MaxSteps int
 }
 
-// Render evaluates the template with the given variables (Go values:
-// nil, bool, int/int64/float64, string, []any, map[string]any, *Dict, or
-// values from FromJSON).
+// Render evaluates the template with the given variables. Values may be
+// the package's own (from FromJSON, or nil, bool, int64, float64, string,
+// []any, *Dict) or other Go values, which FromGo converts (maps with
+// string keys become dicts with sorted keys; structs go through
+// encoding/json). It returns the rendered text, or an error of one of
+// the types in errors.go.
 func (t *Template) Render(vars map[string]any, opt *Options) (out string, err error) {
-	r := &renderer{}
-	if opt != nil && opt.Now != nil {
-		r.now = opt.Now
-	} else {
-		r.now = time.Now
+	r := &renderer{now: time.Now, maxOutput: DefaultMaxOutput, maxSteps: DefaultMaxSteps}
+	if opt != nil {
+		if opt.Now != nil {
+			r.now = opt.Now
+		}
+		if opt.MaxOutput > 0 {
+			r.maxOutput = opt.MaxOutput
+		}
+		if opt.MaxSteps > 0 {
+			r.maxSteps = opt.MaxSteps
+		}
 	}
-	root := &scope{vars: map[string]Value{}}
-	for k, v := range globals(r) {
-		root.vars[k] = v
-	}
+	root := &scope{vars: globals(r)}
 	for k, v := range vars {
 		root.vars[k] = FromGo(v)
 	}
@@ -85,23 +79,27 @@ func (t *Template) Render(vars map[string]any, opt *Options) (out string, err er
 	}()
 	var b strings.Builder
 	if err := r.exec(t.body, root, &b); err != nil {
-		if errors.Is(err, errBreak) || errors.Is(err, errContinue) {
-			return "", &RuntimeError{"break/continue outside a loop"}
-		}
 		return "", err
 	}
 	return b.String(), nil
 }
 
+// loopControl is how {% break %} and {% continue %} unwind to their loop.
+type loopControl struct{ brk bool }
+
+func (*loopControl) Error() string { return "break or continue outside a loop" }
+
 var (
-	errBreak    = errors.New("break")
-	errContinue = errors.New("continue")
+	errBreak    = &loopControl{true}
+	errContinue = &loopControl{false}
 )
 
 type scope struct {
 	vars   map[string]Value
 	parent *scope
 }
+
+func newScope(parent *scope) *scope { return &scope{vars: map[string]Value{}, parent: parent} }
 
 func (s *scope) lookup(name string) (Value, bool) {
 	for c := s; c != nil; c = c.parent {
@@ -113,19 +111,47 @@ func (s *scope) lookup(name string) (Value, bool) {
 }
 
 type renderer struct {
-	root  *scope
-	now   func() time.Time
-	depth int
-	out   int
+	root       *scope
+	now        func() time.Time
+	depth      int // macro calls and recursive loops
+	steps      int
+	maxSteps   int
+	maxOutput  int
+	autoescape bool
+}
+
+func (r *renderer) step() error {
+	r.steps++
+	if r.steps > r.maxSteps {
+		return &LimitError{"too many evaluation steps"}
+	}
+	return nil
+}
+
+func (r *renderer) write(b *strings.Builder, s string) error {
+	if b.Len()+len(s) > r.maxOutput {
+		return &LimitError{"output too large"}
+	}
+	b.WriteString(s)
+	return nil
+}
+
+// output converts a value for printing: str(), or escaping when
+// autoescape is on.
+func (r *renderer) output(v Value) string {
+	if r.autoescape {
+		return string(escape(v))
+	}
+	return toStr(v)
 }
 
 func (r *renderer) exec(nodes []node, sc *scope, b *strings.Builder) error {
 	for _, n := range nodes {
-		if err := r.execNode(n, sc, b); err != nil {
+		if err := r.step(); err != nil {
 			return err
 		}
-		if b.Len() > maxOutput {
-			return &RuntimeError{"template output too large"}
+		if err := r.execNode(n, sc, b); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -134,16 +160,13 @@ func (r *renderer) exec(nodes []node, sc *scope, b *strings.Builder) error {
 func (r *renderer) execNode(n node, sc *scope, b *strings.Builder) error {
 	switch n := n.(type) {
 	case *textNode:
-		b.WriteString(n.s)
+		return r.write(b, n.s)
 	case *outputNode:
 		v, err := r.eval(n.e, sc)
 		if err != nil {
 			return err
 		}
-		if g, ok := v.(*Gen); ok {
-			_ = g
-		}
-		b.WriteString(toStr(v))
+		return r.write(b, r.output(v))
 	case *ifNode:
 		for i, c := range n.conds {
 			v, err := r.eval(c, sc)
@@ -156,97 +179,156 @@ func (r *renderer) execNode(n node, sc *scope, b *strings.Builder) error {
 		}
 		return r.exec(n.els, sc, b)
 	case *forNode:
-		return r.execFor(n, sc, b)
+		it, err := r.eval(n.iter, sc)
+		if err != nil {
+			return err
+		}
+		return r.loop(n, it, sc, b, 0)
 	case *setNode:
-		return r.execSet(n, sc)
+		v, err := r.eval(n.value, sc)
+		if err != nil {
+			return err
+		}
+		return r.assign(n.target, v, sc)
+	case *setBlockNode:
+		v, err := r.capture(n.body, newScope(sc))
+		if err != nil {
+			return err
+		}
+		if n.filter != nil {
+			if v, err = r.filterChain(n.filter, v, sc); err != nil {
+				return err
+			}
+		}
+		return r.assign(n.target, v, sc)
 	case *macroNode:
-		sc.vars[n.name] = &Macro{node: n, r: r, name: n.name}
+		sc.vars[n.name] = &Macro{node: n, closure: sc}
 	case *callBlockNode:
-		caller := &Macro{node: &macroNode{name: "caller", params: n.params, defaults: n.defs, body: n.body}, r: r, name: "caller", closure: sc}
+		caller := &Macro{node: n.caller, closure: sc}
 		fn, err := r.eval(n.call.fn, sc)
 		if err != nil {
 			return err
 		}
-		args, kw, err := r.evalArgs(n.call, sc)
+		args, kw, err := r.evalArgs(n.call.callArgs, sc)
 		if err != nil {
 			return err
 		}
-		m, ok := fn.(*Macro)
-		if !ok {
-			return &TypeError{"{% call %} needs a macro"}
+		if kw == nil {
+			kw = NewDict()
 		}
-		v, err := m.callWith(args, kw, caller)
+		kw.Set("caller", caller)
+		v, err := r.call(fn, args, kw)
 		if err != nil {
 			return err
 		}
-		b.WriteString(toStr(v))
+		return r.write(b, r.output(v))
 	case *filterBlockNode:
-		var inner strings.Builder
-		if err := r.exec(n.body, sc, &inner); err != nil {
+		v, err := r.capture(n.body, newScope(sc))
+		if err != nil {
 			return err
 		}
-		var v Value = inner.String()
-		for _, f := range n.filters {
-			var err error
-			if v, err = r.applyFilter(f, v, sc); err != nil {
+		if v, err = r.filterChain(n.filter, v, sc); err != nil {
+			return err
+		}
+		return r.write(b, r.output(v))
+	case *withNode:
+		vals := make([]Value, len(n.values))
+		for i, e := range n.values {
+			v, err := r.eval(e, sc)
+			if err != nil {
+				return err
+			}
+			vals[i] = v
+		}
+		inner := newScope(sc)
+		for i, t := range n.targets {
+			if err := r.assign(t, vals[i], inner); err != nil {
 				return err
 			}
 		}
-		b.WriteString(toStr(v))
+		return r.exec(n.body, inner, b)
+	case *blockNode:
+		return r.exec(n.body, newScope(r.root), b)
+	case *autoescapeNode:
+		v, err := r.eval(n.on, sc)
+		if err != nil {
+			return err
+		}
+		saved := r.autoescape
+		r.autoescape = truthy(v)
+		defer func() { r.autoescape = saved }()
+		return r.exec(n.body, sc, b)
+	case *loaderNode:
+		return &TypeError{"no loader for this environment specified"}
 	case *breakNode:
 		return errBreak
-	case *continueNode:
+	case *contNode:
 		return errContinue
 	}
 	return nil
 }
 
-func (r *renderer) execSet(n *setNode, sc *scope) error {
-	var v Value
-	if n.body != nil {
-		var inner strings.Builder
-		if err := r.exec(n.body, sc, &inner); err != nil {
-			return err
-		}
-		v = inner.String()
-	} else {
-		var err error
-		if v, err = r.eval(n.value, sc); err != nil {
-			return err
-		}
+// capture renders nodes into a string (Markup when autoescaping).
+func (r *renderer) capture(nodes []node, sc *scope) (Value, error) {
+	var b strings.Builder
+	if err := r.exec(nodes, sc, &b); err != nil {
+		return nil, err
 	}
-	if n.attrOf != "" {
-		obj, _ := sc.lookup(n.attrOf)
+	if r.autoescape {
+		return Markup(b.String()), nil
+	}
+	return b.String(), nil
+}
+
+// assign stores v into a target in scope sc.
+func (r *renderer) assign(t target, v Value, sc *scope) error {
+	switch t := t.(type) {
+	case *nameTarget:
+		sc.vars[t.name] = v
+	case *nsTarget:
+		obj, _ := sc.lookup(t.name)
 		ns, ok := obj.(*Namespace)
 		if !ok {
-			return &TypeError{"cannot assign attribute on non-namespace object"}
+			return &RuntimeError{"cannot assign attribute on non-namespace object"}
 		}
-		ns.d.Set(n.attr, v)
-		return nil
-	}
-	if len(n.targets) == 1 {
-		sc.vars[n.targets[0]] = v
-		return nil
-	}
-	items, err := iterate(v)
-	if err != nil {
-		return err
-	}
-	if len(items) != len(n.targets) {
-		return &RuntimeError{fmt.Sprintf("cannot unpack %d values into %d names", len(items), len(n.targets))}
-	}
-	for i, t := range n.targets {
-		sc.vars[t] = items[i]
+		ns.d.Set(t.attr, v)
+	case *tupleTarget:
+		items, err := unpack(v, len(t.items))
+		if err != nil {
+			return err
+		}
+		for i, sub := range t.items {
+			if err := r.assign(sub, items[i], sc); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// LoopInfo is the loop variable.
+// unpack is Python's "a, b = v".
+func unpack(v Value, n int) ([]Value, error) {
+	items, err := iterate(v)
+	if err != nil {
+		return nil, typeErrorf("cannot unpack non-iterable %s object", typeName(v))
+	}
+	if len(items) > n {
+		return nil, runtimeErrorf("too many values to unpack (expected %d)", n)
+	}
+	if len(items) < n {
+		return nil, runtimeErrorf("not enough values to unpack (expected %d, got %d)", n, len(items))
+	}
+	return items, nil
+}
+
+// LoopInfo is the loop variable of a for loop.
 type LoopInfo struct {
 	index, length int
 	items         []Value
-	depth         int
+	depth0        int
 	recurse       func(Value) (Value, error)
+	lastChanged   []Value
+	changedSet    bool
 }
 
 func (l *LoopInfo) attr(name string) (Value, bool) {
@@ -267,53 +349,51 @@ func (l *LoopInfo) attr(name string) (Value, bool) {
 	case "length":
 		return int64(l.length), true
 	case "depth":
-		return int64(l.depth), true
+		return int64(l.depth0 + 1), true
 	case "depth0":
-		return int64(l.depth - 1), true
+		return int64(l.depth0), true
 	case "previtem":
 		if i > 0 {
 			return l.items[i-1], true
 		}
-		return &Undefined{"there is no previous item"}, true
+		return &Undefined{msg: "there is no previous item"}, true
 	case "nextitem":
 		if i+1 < l.length {
 			return l.items[i+1], true
 		}
-		return &Undefined{"there is no next item"}, true
+		return &Undefined{msg: "there is no next item"}, true
 	case "cycle":
-		return &Func{name: "cycle", fn: func(args []Value, _ *Dict) (Value, error) {
-			if len(args) == 0 {
+		return &Func{name: "cycle", self: "LoopContext", fn: func(a *args) (Value, error) {
+			if len(a.pos) == 0 {
 				return nil, &TypeError{"no items for cycling given"}
 			}
-			return args[i%len(args)], nil
+			return a.pos[i%len(a.pos)], nil
 		}}, true
 	case "changed":
-		return &Func{name: "changed", fn: func(args []Value, _ *Dict) (Value, error) { return true, nil }}, true
+		return &Func{name: "changed", self: "LoopContext", fn: func(a *args) (Value, error) {
+			if !l.changedSet || !seqEqual(l.lastChanged, a.pos) {
+				l.changedSet, l.lastChanged = true, a.pos
+				return true, nil
+			}
+			return false, nil
+		}}, true
 	}
 	return nil, false
 }
 
-func (r *renderer) execFor(n *forNode, sc *scope, b *strings.Builder) error {
-	it, err := r.eval(n.iter, sc)
-	if err != nil {
-		return err
-	}
-	return r.loop(n, it, sc, b, 1)
-}
-
-func (r *renderer) loop(n *forNode, it Value, sc *scope, b *strings.Builder, depth int) error {
+func (r *renderer) loop(n *forNode, it Value, sc *scope, b *strings.Builder, depth0 int) error {
 	items, err := iterate(it)
 	if err != nil {
 		return err
 	}
-	ls := &scope{vars: map[string]Value{}, parent: sc}
 	if n.cond != nil {
 		var kept []Value
 		for _, item := range items {
-			if err := bindTargets(ls, n.targets, item); err != nil {
+			ts := newScope(sc)
+			if err := r.assign(n.target, item, ts); err != nil {
 				return err
 			}
-			c, err := r.eval(n.cond, ls)
+			c, err := r.eval(n.cond, ts)
 			if err != nil {
 				return err
 			}
@@ -322,160 +402,187 @@ func (r *renderer) loop(n *forNode, it Value, sc *scope, b *strings.Builder, dep
 			}
 		}
 		items = kept
-		ls = &scope{vars: map[string]Value{}, parent: sc}
 	}
 	if len(items) == 0 {
-		return r.exec(n.els, sc, b)
+		return r.exec(n.els, newScope(sc), b)
 	}
-	info := &LoopInfo{length: len(items), items: items, depth: depth}
+	info := &LoopInfo{length: len(items), items: items, depth0: depth0}
 	if n.recursive {
 		info.recurse = func(v Value) (Value, error) {
-			var inner strings.Builder
 			r.depth++
 			defer func() { r.depth-- }()
-			if r.depth > maxDepth {
-				return nil, &RuntimeError{"recursion too deep"}
+			if r.depth > maxCallDepth {
+				return nil, &LimitError{"maximum recursion depth exceeded"}
 			}
-			if err := r.loop(n, v, sc, &inner, depth+1); err != nil {
-				return nil, err
-			}
-			return inner.String(), nil
+			return r.captureFn(func(inner *strings.Builder) error { return r.loop(n, v, sc, inner, depth0+1) })
 		}
 	}
-	ls.vars["loop"] = info
 	for i, item := range items {
 		info.index = i
-		if err := bindTargets(ls, n.targets, item); err != nil {
+		ls := newScope(sc)
+		ls.vars["loop"] = info
+		if err := r.assign(n.target, item, ls); err != nil {
 			return err
 		}
 		err := r.exec(n.body, ls, b)
-		if errors.Is(err, errBreak) {
+		if err == errBreak {
 			break
 		}
-		if err != nil && !errors.Is(err, errContinue) {
+		if err != nil && err != errContinue {
 			return err
 		}
 	}
 	return nil
 }
 
-func bindTargets(sc *scope, targets []string, item Value) error {
-	if len(targets) == 1 {
-		sc.vars[targets[0]] = item
-		return nil
-	}
-	parts, err := iterate(item)
-	if err != nil {
-		return err
-	}
-	if len(parts) != len(targets) {
-		return &RuntimeError{fmt.Sprintf("cannot unpack %d values into %d names", len(parts), len(targets))}
-	}
-	for i, t := range targets {
-		sc.vars[t] = parts[i]
-	}
-	return nil
-}
-
-// Macro is a {% macro %} (or a {% call %} body as caller()).
-type Macro struct {
-	node    *macroNode
-	r       *renderer
-	name    string
-	closure *scope
-}
-
-func (m *Macro) callWith(args []Value, kw *Dict, caller *Macro) (Value, error) {
-	r := m.r
-	r.depth++
-	defer func() { r.depth-- }()
-	if r.depth > maxDepth {
-		return nil, &RuntimeError{"maximum recursion depth exceeded"}
-	}
-	parent := r.root
-	if m.closure != nil {
-		parent = m.closure
-	}
-	sc := &scope{vars: map[string]Value{}, parent: parent}
-	n := m.node
-	var varargs []Value
-	for i, p := range n.params {
-		switch {
-		case i < len(args):
-			sc.vars[p] = args[i]
-		default:
-			if kw != nil {
-				if v, ok := kw.Get(p); ok {
-					sc.vars[p] = v
-					continue
-				}
-			}
-			if n.defaults[i] != nil {
-				v, err := r.eval(n.defaults[i], sc)
-				if err != nil {
-					return nil, err
-				}
-				sc.vars[p] = v
-			} else {
-				sc.vars[p] = &Undefined{fmt.Sprintf("parameter '%s' was not provided", p)}
-			}
-		}
-	}
-	if len(args) > len(n.params) {
-		varargs = args[len(n.params):]
-	}
-	sc.vars["varargs"] = append([]Value{}, varargs...)
-	extra := NewDict()
-	if kw != nil {
-		for i, k := range kw.keys {
-			ks, _ := k.(string)
-			found := false
-			for _, p := range n.params {
-				if p == ks {
-					found = true
-				}
-			}
-			if !found {
-				extra.Set(k, kw.vals[i])
-			}
-		}
-	}
-	sc.vars["kwargs"] = extra
-	if caller != nil {
-		sc.vars["caller"] = caller
-	}
+func (r *renderer) captureFn(fn func(*strings.Builder) error) (Value, error) {
 	var b strings.Builder
-	if err := r.exec(n.body, sc, &b); err != nil {
+	if err := fn(&b); err != nil {
 		return nil, err
+	}
+	if r.autoescape {
+		return Markup(b.String()), nil
 	}
 	return b.String(), nil
 }
 
-// Func is a built-in callable.
-type Func struct {
-	name string
-	fn   func(args []Value, kw *Dict) (Value, error)
+// Macro is a {% macro %} (or the caller of a {% call %} block).
+type Macro struct {
+	node    *macroNode
+	closure *scope
 }
 
-func (r *renderer) evalArgs(c *callExpr, sc *scope) ([]Value, *Dict, error) {
-	var args []Value
+// callMacro binds arguments as jinja2's Macro.__call__ does.
+func (r *renderer) callMacro(m *Macro, pos []Value, kw *Dict) (Value, error) {
+	n := m.node
+	r.depth++
+	defer func() { r.depth-- }()
+	if r.depth > maxCallDepth {
+		return nil, &LimitError{"maximum recursion depth exceeded"}
+	}
+	rest := NewDict()
+	if kw != nil {
+		rest = kw.copy()
+	}
+	sc := newScope(m.closure)
+	nparams := len(n.params)
+	firstDefault := nparams - len(n.defaults)
+	for i, p := range n.params {
+		if i < len(pos) {
+			sc.vars[p] = pos[i]
+			continue
+		}
+		if v, ok := rest.Get(p); ok {
+			sc.vars[p] = v
+			rest.delete(p)
+			continue
+		}
+		if i >= firstDefault {
+			v, err := r.eval(n.defaults[i-firstDefault], sc)
+			if err != nil {
+				return nil, err
+			}
+			sc.vars[p] = v
+		} else {
+			sc.vars[p] = &Undefined{msg: fmt.Sprintf("parameter '%s' was not provided", p)}
+		}
+	}
+	if n.usesCaller {
+		c, ok := rest.Get("caller")
+		if ok && c != nil {
+			rest.delete("caller")
+		} else {
+			c = &Undefined{msg: "No caller defined"}
+		}
+		sc.vars["caller"] = c
+	}
+	if n.catchKwargs {
+		sc.vars["kwargs"] = rest
+	} else if rest.Len() > 0 {
+		if _, ok := rest.Get("caller"); ok {
+			return nil, typeErrorf("macro '%s' was invoked with two values for the special caller argument. This is most likely a bug.", n.name)
+		}
+		return nil, typeErrorf("macro '%s' takes no keyword argument '%s'", n.name, toStr(rest.keys[0]))
+	}
+	if n.catchVarargs {
+		var extra Tuple
+		if len(pos) > nparams {
+			extra = append(Tuple{}, pos[nparams:]...)
+		}
+		if extra == nil {
+			extra = Tuple{}
+		}
+		sc.vars["varargs"] = extra
+	} else if len(pos) > nparams {
+		return nil, typeErrorf("macro '%s' takes not more than %d argument(s)", n.name, nparams)
+	}
+	return r.captureFn(func(b *strings.Builder) error {
+		err := r.exec(n.body, sc, b)
+		if _, ok := err.(*loopControl); ok {
+			return &RuntimeError{"break or continue outside a loop"}
+		}
+		return err
+	})
+}
+
+func (d *Dict) delete(k Value) {
+	h, ok := hashKey(k)
+	if !ok {
+		return
+	}
+	i, ok := d.idx[h]
+	if !ok {
+		return
+	}
+	d.keys = append(d.keys[:i:i], d.keys[i+1:]...)
+	d.vals = append(d.vals[:i:i], d.vals[i+1:]...)
+	delete(d.idx, h)
+	for j := i; j < len(d.keys); j++ {
+		hk, _ := hashKey(d.keys[j])
+		d.idx[hk] = j
+	}
+}
+
+// Func is a built-in function or bound method.
+type Func struct {
+	name string
+	self string // type of the bound object, "" for a plain function
+	fn   func(a *args) (Value, error)
+}
+
+func (r *renderer) call(fn Value, pos []Value, kw *Dict) (Value, error) {
+	if err := r.step(); err != nil {
+		return nil, err
+	}
+	switch f := fn.(type) {
+	case *Func:
+		return f.fn(&args{pos: pos, kw: kw})
+	case *Macro:
+		return r.callMacro(f, pos, kw)
+	case *Undefined:
+		return nil, f.err()
+	case *LoopInfo:
+		if f.recurse == nil {
+			return nil, &TypeError{"Tried to call non recursive loop.  Maybe you forgot the 'recursive' modifier."}
+		}
+		if len(pos) != 1 || kw != nil && kw.Len() > 0 {
+			return nil, &TypeError{"loop() takes exactly one argument"}
+		}
+		return f.recurse(pos[0])
+	case *joiner:
+		return f.call(), nil
+	}
+	return nil, typeErrorf("'%s' object is not callable", typeName(fn))
+}
+
+func (r *renderer) evalArgs(c callArgs, sc *scope) ([]Value, *Dict, error) {
+	var pos []Value
 	for _, a := range c.args {
 		v, err := r.eval(a, sc)
 		if err != nil {
 			return nil, nil, err
 		}
-		args = append(args, v)
-	}
-	if c.star != nil {
-		v, err := r.eval(c.star, sc)
-		if err != nil {
-			return nil, nil, err
-		}
-		more, err := iterate(v)
-		if err != nil {
-			return nil, nil, err
-		}
-		args = append(args, more...)
+		pos = append(pos, v)
 	}
 	var kw *Dict
 	if len(c.kwargs) > 0 || c.dstar != nil {
@@ -487,605 +594,36 @@ func (r *renderer) evalArgs(c *callExpr, sc *scope) ([]Value, *Dict, error) {
 			}
 			kw.Set(k.name, v)
 		}
-		if c.dstar != nil {
-			v, err := r.eval(c.dstar, sc)
-			if err != nil {
-				return nil, nil, err
-			}
-			d, ok := v.(*Dict)
-			if !ok {
-				return nil, nil, &TypeError{"argument after ** must be a mapping"}
-			}
-			for i, k := range d.keys {
-				kw.Set(k, d.vals[i])
-			}
-		}
 	}
-	return args, kw, nil
-}
-
-func (r *renderer) call(fn Value, args []Value, kw *Dict) (Value, error) {
-	switch f := fn.(type) {
-	case *Func:
-		return f.fn(args, kw)
-	case *Macro:
-		var caller *Macro
-		if kw != nil {
-			if c, ok := kw.Get("caller"); ok {
-				caller, _ = c.(*Macro)
-			}
+	if c.star != nil {
+		v, err := r.eval(c.star, sc)
+		if err != nil {
+			return nil, nil, err
 		}
-		return f.callWith(args, kw, caller)
-	case *Undefined:
-		return nil, f.err()
-	case *unsafeMethod:
-		return nil, &SecurityError{fmt.Sprintf("access to attribute '%s' of '%s' object is unsafe.", f.name, f.typ)}
+		more, err := iterate(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		pos = append(pos, more...)
 	}
-	return nil, &TypeError{fmt.Sprintf("'%s' object is not callable", typeName(fn))}
-}
-
-func (r *renderer) eval(e expr, sc *scope) (Value, error) {
-	r.depth++
-	defer func() { r.depth-- }()
-	if r.depth > maxDepth {
-		return nil, &RuntimeError{"expression too deeply nested"}
-	}
-	switch e := e.(type) {
-	case *constExpr:
-		return e.v, nil
-	case *nameExpr:
-		if v, ok := sc.lookup(e.name); ok {
-			return v, nil
-		}
-		return &Undefined{fmt.Sprintf("'%s' is undefined", e.name)}, nil
-	case *listExpr:
-		out := make([]Value, 0, len(e.items))
-		for _, it := range e.items {
-			v, err := r.eval(it, sc)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case *tupleExpr:
-		out := make(Tuple, 0, len(e.items))
-		for _, it := range e.items {
-			v, err := r.eval(it, sc)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-		}
-		return out, nil
-	case *dictExpr:
-		d := NewDict()
-		for i := range e.keys {
-			k, err := r.eval(e.keys[i], sc)
-			if err != nil {
-				return nil, err
-			}
-			if _, ok := hashKey(k); !ok {
-				return nil, &TypeError{fmt.Sprintf("unhashable type: '%s'", typeName(k))}
-			}
-			v, err := r.eval(e.vals[i], sc)
-			if err != nil {
-				return nil, err
-			}
-			d.Set(k, v)
-		}
-		return d, nil
-	case *attrExpr:
-		obj, err := r.eval(e.obj, sc)
+	if c.dstar != nil {
+		v, err := r.eval(c.dstar, sc)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return getAttr(obj, e.name)
-	case *itemExpr:
-		obj, err := r.eval(e.obj, sc)
-		if err != nil {
-			return nil, err
-		}
-		k, err := r.eval(e.key, sc)
-		if err != nil {
-			return nil, err
-		}
-		return getItem(obj, k)
-	case *sliceExpr:
-		return r.evalSlice(e, sc)
-	case *callExpr:
-		fn, err := r.eval(e.fn, sc)
-		if err != nil {
-			return nil, err
-		}
-		args, kw, err := r.evalArgs(e, sc)
-		if err != nil {
-			return nil, err
-		}
-		if li, ok := e.fn.(*nameExpr); ok && li.name == "loop" {
-			if l, ok := fn.(*LoopInfo); ok && l.recurse != nil && len(args) == 1 {
-				return l.recurse(args[0])
-			}
-		}
-		return r.call(fn, args, kw)
-	case *filterExpr:
-		v, err := r.eval(e.operand, sc)
-		if err != nil {
-			return nil, err
-		}
-		return r.applyFilter(e, v, sc)
-	case *testExpr:
-		v, err := r.eval(e.operand, sc)
-		if err != nil {
-			return nil, err
-		}
-		ok, err := r.applyTest(e, v, sc)
-		if err != nil {
-			return nil, err
-		}
-		return ok != e.negate, nil
-	case *unaryExpr:
-		v, err := r.eval(e.e, sc)
-		if err != nil {
-			return nil, err
-		}
-		switch e.op {
-		case "not":
-			return !truthy(v), nil
-		case "-":
-			switch x := v.(type) {
-			case int64:
-				return -x, nil
-			case float64:
-				return -x, nil
-			case bool:
-				if x {
-					return int64(-1), nil
-				}
-				return int64(0), nil
-			case *Undefined:
-				return nil, x.err()
-			}
-			return nil, &TypeError{fmt.Sprintf("bad operand type for unary -: '%s'", typeName(v))}
-		case "+":
-			if _, ok := number(v); !ok {
-				if u, ok := v.(*Undefined); ok {
-					return nil, u.err()
-				}
-				return nil, &TypeError{fmt.Sprintf("bad operand type for unary +: '%s'", typeName(v))}
-			}
-			return v, nil
-		}
-	case *binExpr:
-		return r.evalBin(e, sc)
-	case *compareExpr:
-		l, err := r.eval(e.first, sc)
-		if err != nil {
-			return nil, err
-		}
-		for i, op := range e.ops {
-			rv, err := r.eval(e.rest[i], sc)
-			if err != nil {
-				return nil, err
-			}
-			ok, err := compareOp(op, l, rv)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return false, nil
-			}
-			l = rv
-		}
-		return true, nil
-	case *condExpr:
-		c, err := r.eval(e.cond, sc)
-		if err != nil {
-			return nil, err
-		}
-		if truthy(c) {
-			return r.eval(e.a, sc)
-		}
-		if e.b == nil {
-			return &Undefined{"the inline if-expression evaluated to false and no else section was defined."}, nil
-		}
-		return r.eval(e.b, sc)
-	}
-	return nil, &RuntimeError{fmt.Sprintf("cannot evaluate %T", e)}
-}
-
-func compareOp(op string, a, b Value) (bool, error) {
-	switch op {
-	case "==":
-		return equal(a, b), nil
-	case "!=":
-		return !equal(a, b), nil
-	case "in", "notin":
-		ok, err := contains(b, a)
-		if err != nil {
-			return false, err
-		}
-		return ok == (op == "in"), nil
-	}
-	if u, ok := a.(*Undefined); ok {
-		return false, u.err()
-	}
-	if u, ok := b.(*Undefined); ok {
-		return false, u.err()
-	}
-	c, err := compare(a, b)
-	if err != nil {
-		return false, &TypeError{fmt.Sprintf("'%s' not supported between instances of '%s' and '%s'", op, typeName(a), typeName(b))}
-	}
-	switch op {
-	case "<":
-		return c < 0, nil
-	case ">":
-		return c > 0, nil
-	case "<=":
-		return c <= 0, nil
-	case ">=":
-		return c >= 0, nil
-	}
-	return false, nil
-}
-
-// contains is Python's "item in container".
-func contains(container, item Value) (bool, error) {
-	switch c := container.(type) {
-	case string, Markup:
-		cs, _ := isStr(c)
-		s, ok := isStr(item)
+		d, ok := v.(*Dict)
 		if !ok {
-			if u, ok := item.(*Undefined); ok {
-				return false, u.err()
+			return nil, nil, typeErrorf("argument after ** must be a mapping, not %s", typeName(v))
+		}
+		for i, k := range d.keys {
+			if _, ok := k.(string); !ok {
+				return nil, nil, &TypeError{"keywords must be strings"}
 			}
-			return false, &TypeError{fmt.Sprintf("'in <string>' requires string as left operand, not %s", typeName(item))}
-		}
-		return strings.Contains(cs, s), nil
-	case *Dict:
-		_, ok := c.Get(item)
-		return ok, nil
-	case *Undefined:
-		return false, nil
-	case nil:
-		return false, &TypeError{"argument of type 'NoneType' is not iterable"}
-	}
-	items, err := iterate(container)
-	if err != nil {
-		return false, err
-	}
-	for _, x := range items {
-		if equal(x, item) {
-			return true, nil
+			if _, dup := kw.Get(k); dup {
+				return nil, nil, typeErrorf("got multiple values for keyword argument '%s'", toStr(k))
+			}
+			kw.Set(k, d.vals[i])
 		}
 	}
-	return false, nil
+	return pos, kw, nil
 }
-
-func (r *renderer) evalBin(e *binExpr, sc *scope) (Value, error) {
-	l, err := r.eval(e.l, sc)
-	if err != nil {
-		return nil, err
-	}
-	switch e.op {
-	case "and":
-		if !truthy(l) {
-			return l, nil
-		}
-		return r.eval(e.r, sc)
-	case "or":
-		if truthy(l) {
-			return l, nil
-		}
-		return r.eval(e.r, sc)
-	}
-	rv, err := r.eval(e.r, sc)
-	if err != nil {
-		return nil, err
-	}
-	if e.op == "~" {
-		s := toStr(l) + toStr(rv)
-		return s, nil
-	}
-	return arith(e.op, l, rv)
-}
-
-func arith(op string, l, r Value) (Value, error) {
-	if u, ok := l.(*Undefined); ok {
-		return nil, u.err()
-	}
-	if u, ok := r.(*Undefined); ok {
-		return nil, u.err()
-	}
-	li, lInt := asInt(l)
-	ri, rInt := asInt(r)
-	lf, lNum := number(l)
-	rf, rNum := number(r)
-	if lNum && rNum {
-		switch op {
-		case "+":
-			if lInt && rInt {
-				return li + ri, nil
-			}
-			return lf + rf, nil
-		case "-":
-			if lInt && rInt {
-				return li - ri, nil
-			}
-			return lf - rf, nil
-		case "*":
-			if lInt && rInt {
-				return li * ri, nil
-			}
-			return lf * rf, nil
-		case "/":
-			if rf == 0 {
-				return nil, &RuntimeError{"division by zero"}
-			}
-			return lf / rf, nil
-		case "//":
-			if rf == 0 {
-				return nil, &RuntimeError{"integer division or modulo by zero"}
-			}
-			if lInt && rInt {
-				q := li / ri
-				if (li%ri != 0) && ((li < 0) != (ri < 0)) {
-					q--
-				}
-				return q, nil
-			}
-			return math.Floor(lf / rf), nil
-		case "%":
-			if rf == 0 {
-				return nil, &RuntimeError{"integer division or modulo by zero"}
-			}
-			if lInt && rInt {
-				m := li % ri
-				if m != 0 && (m < 0) != (ri < 0) {
-					m += ri
-				}
-				return m, nil
-			}
-			m := math.Mod(lf, rf)
-			if m != 0 && (m < 0) != (rf < 0) {
-				m += rf
-			}
-			return m, nil
-		case "**":
-			if lInt && rInt && ri >= 0 {
-				res := int64(1)
-				for i := int64(0); i < ri && i < 64; i++ {
-					res *= li
-				}
-				return res, nil
-			}
-			return math.Pow(lf, rf), nil
-		}
-	}
-	ls, lStr := isStr(l)
-	rs, rStr := isStr(r)
-	switch op {
-	case "+":
-		if lStr && rStr {
-			lm, lMark := l.(Markup)
-			rm, rMark := r.(Markup)
-			switch {
-			case lMark && !rMark:
-				return Markup(string(lm) + escapeHTML(rs)), nil
-			case rMark && !lMark:
-				return Markup(escapeHTML(ls) + string(rm)), nil
-			case lMark && rMark:
-				return Markup(string(lm) + string(rm)), nil
-			}
-			return ls + rs, nil
-		}
-		la, lok := l.([]Value)
-		ra, rok := r.([]Value)
-		if lok && rok {
-			out := make([]Value, 0, len(la)+len(ra))
-			return append(append(out, la...), ra...), nil
-		}
-		lt, lok := l.(Tuple)
-		rt, rok := r.(Tuple)
-		if lok && rok {
-			out := make(Tuple, 0, len(lt)+len(rt))
-			return append(append(out, lt...), rt...), nil
-		}
-		if lStr {
-			return nil, &TypeError{fmt.Sprintf("can only concatenate str (not \"%s\") to str", typeName(r))}
-		}
-	case "*":
-		if lStr && rInt {
-			if ri < 0 {
-				ri = 0
-			}
-			if int64(len(ls))*ri > maxOutput {
-				return nil, &RuntimeError{"string too large"}
-			}
-			return strings.Repeat(ls, int(ri)), nil
-		}
-		if rStr && lInt {
-			return arith(op, r, l)
-		}
-		if la, ok := l.([]Value); ok && rInt {
-			if int64(len(la))*ri > maxItems {
-				return nil, &RuntimeError{"list too large"}
-			}
-			var out []Value
-			for i := int64(0); i < ri; i++ {
-				out = append(out, la...)
-			}
-			return out, nil
-		}
-	case "%":
-		if lStr {
-			return percentFormat(ls, r)
-		}
-	}
-	return nil, &TypeError{fmt.Sprintf("unsupported operand type(s) for %s: '%s' and '%s'", op, typeName(l), typeName(r))}
-}
-
-func (r *renderer) evalSlice(e *sliceExpr, sc *scope) (Value, error) {
-	obj, err := r.eval(e.obj, sc)
-	if err != nil {
-		return nil, err
-	}
-	if u, ok := obj.(*Undefined); ok {
-		return nil, u.err()
-	}
-	var idx [3]*int64
-	for i, x := range []expr{e.start, e.stop, e.stp} {
-		if x == nil {
-			continue
-		}
-		v, err := r.eval(x, sc)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			continue
-		}
-		n, ok := asInt(v)
-		if !ok {
-			return nil, &TypeError{"slice indices must be integers or None"}
-		}
-		idx[i] = &n
-	}
-	var seq []Value
-	str, isS := isStr(obj)
-	if isS {
-		seq = chars(str)
-	} else {
-		s, ok := asSeq(obj)
-		if !ok {
-			return nil, &TypeError{fmt.Sprintf("'%s' object is not subscriptable", typeName(obj))}
-		}
-		seq = s
-	}
-	out := pySlice(seq, idx)
-	if isS {
-		var b strings.Builder
-		for _, c := range out {
-			b.WriteString(c.(string))
-		}
-		return b.String(), nil
-	}
-	if _, ok := obj.(Tuple); ok {
-		return Tuple(out), nil
-	}
-	return out, nil
-}
-
-func pySlice(seq []Value, idx [3]*int64) []Value {
-	n := int64(len(seq))
-	step := int64(1)
-	if idx[2] != nil && *idx[2] != 0 {
-		step = *idx[2]
-	}
-	norm := func(p *int64, def int64, lo, hi int64) int64 {
-		if p == nil {
-			return def
-		}
-		v := *p
-		if v < 0 {
-			v += n
-		}
-		return max(lo, min(hi, v))
-	}
-	var out []Value
-	if step > 0 {
-		start, stop := norm(idx[0], 0, 0, n), norm(idx[1], n, 0, n)
-		for i := start; i < stop; i += step {
-			out = append(out, seq[i])
-		}
-	} else {
-		start, stop := norm(idx[0], n-1, -1, n-1), norm(idx[1], -1, -1, n-1)
-		if idx[1] != nil && *idx[1] < 0 && *idx[1]+n < 0 {
-			stop = -1
-		}
-		for i := start; i > stop; i += step {
-			out = append(out, seq[i])
-		}
-	}
-	if out == nil {
-		out = []Value{}
-	}
-	return out
-}
-
-// getAttr is Jinja's getattr: an attribute (method) first, then an item.
-func getAttr(obj Value, name string) (Value, error) {
-	switch o := obj.(type) {
-	case *Undefined:
-		return nil, o.err()
-	case *LoopInfo:
-		if v, ok := o.attr(name); ok {
-			return v, nil
-		}
-	case *Namespace:
-		if v, ok := o.d.Get(name); ok {
-			return v, nil
-		}
-		return &Undefined{fmt.Sprintf("'Namespace' object has no attribute '%s'", name)}, nil
-	}
-	if strings.HasPrefix(name, "_") {
-		return &unsafeMethod{name, typeName(obj)}, nil
-	}
-	if m, ok := method(obj, name); ok {
-		return m, nil
-	}
-	if d, ok := obj.(*Dict); ok {
-		if v, ok := d.Get(name); ok {
-			return v, nil
-		}
-		return &Undefined{fmt.Sprintf("'dict object' has no attribute '%s'", name)}, nil
-	}
-	if obj == nil {
-		return &Undefined{fmt.Sprintf("'None' has no attribute '%s'", name)}, nil
-	}
-	return &Undefined{fmt.Sprintf("'%s object' has no attribute '%s'", typeName(obj), name)}, nil
-}
-
-// getItem is Jinja's getitem: an item first, then an attribute.
-func getItem(obj, key Value) (Value, error) {
-	switch o := obj.(type) {
-	case *Undefined:
-		return nil, o.err()
-	case *Dict:
-		if v, ok := o.Get(key); ok {
-			return v, nil
-		}
-	case []Value, Tuple, string, Markup:
-		seq, _ := asSeq(o)
-		if s, ok := isStr(o); ok {
-			seq = chars(s)
-		}
-		if i, ok := asInt(key); ok {
-			if i < 0 {
-				i += int64(len(seq))
-			}
-			if i >= 0 && i < int64(len(seq)) {
-				return seq[i], nil
-			}
-			return &Undefined{fmt.Sprintf("%s object has no element %d", typeName(obj), i)}, nil
-		}
-	case nil:
-		return &Undefined{fmt.Sprintf("'None' has no attribute '%s'", toStr(key))}, nil
-	}
-	if s, ok := key.(string); ok {
-		if v, err := getAttr(obj, s); err == nil {
-			if _, undef := v.(*Undefined); !undef {
-				return v, nil
-			}
-		}
-		if _, ok := obj.(*Dict); ok {
-			return &Undefined{fmt.Sprintf("'dict object' has no attribute '%s'", s)}, nil
-		}
-	}
-	return &Undefined{fmt.Sprintf("'%s object' has no attribute '%s'", typeName(obj), toStr(key))}, nil
-}
-
-// unsafeMethod is what the sandbox gives for a refused attribute; calling
-// it raises SecurityError.
-type unsafeMethod struct{ name, typ string }

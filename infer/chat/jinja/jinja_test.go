@@ -95,11 +95,12 @@ func TestErrors(t *testing.T) {
 		{"{{ {}.pop('a') }}", new(*SecurityError)},
 		{"{{ x|tojson }}", new(*TypeError)},
 		{"{{ [1]|map('string')|tojson }}", new(*TypeError)},
-		{"{{ 1|nosuchfilter }}", new(*RuntimeError)},
+		{"{{ 1|nosuchfilter }}", new(*SyntaxError)},
+		{"{% if true %}{{ 1|nosuchfilter }}{% endif %}", new(*RuntimeError)},
 		{"{% if %}", new(*SyntaxError)},
 		{"{{ 'unterminated }}", new(*SyntaxError)},
 		{"{% for %}", new(*SyntaxError)},
-		{"{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", new(*RuntimeError)},
+		{"{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", new(*LimitError)},
 		{"{{ range(100000000)|length }}", new(*RuntimeError)},
 	} {
 		_, err := render(t, c.src, map[string]any{"none": nil})
@@ -122,6 +123,10 @@ func TestErrors(t *testing.T) {
 			}
 		case **SecurityError:
 			if !errors.As(err, target) || !strings.Contains(err.Error(), "unsafe") {
+				t.Errorf("%s: %T %v", c.src, err, err)
+			}
+		case **LimitError:
+			if !errors.As(err, target) {
 				t.Errorf("%s: %T %v", c.src, err, err)
 			}
 		case **RuntimeError:

@@ -2,7 +2,11 @@ package jinja
 
 import (
 	"fmt"
+	"math/big"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Token kinds.
@@ -22,7 +26,8 @@ const (
 
 type token struct {
 	kind int
-	val  string
+	val  string // text of names, operators, data; decoded value of strings
+	num  Value  // value of int and float literals
 	line int
 }
 
@@ -32,366 +37,594 @@ func (t token) String() string {
 		return "end of template"
 	case tData:
 		return "template data"
+	case tVarBegin:
+		return "begin of print statement"
 	case tVarEnd:
-		return "'}}'"
+		return "end of print statement"
+	case tBlockBegin:
+		return "begin of statement block"
 	case tBlockEnd:
-		return "'%}'"
+		return "end of statement block"
+	case tString:
+		return "string"
+	case tInt:
+		return "integer"
+	case tFloat:
+		return "float"
 	}
 	return fmt.Sprintf("'%s'", t.val)
 }
 
-// SyntaxError is a template that does not parse.
-type SyntaxError struct {
-	Line int
-	Msg  string
-}
+// operators, longest first so that "**" wins over "*".
+var operators = []string{"**", "//", "==", "!=", ">=", "<=", "+", "-", "/", "*", "%", "~", "[", "]", "(", ")", "{", "}", ">", "<", "=", ".", ":", "|", ",", ";"}
 
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("template syntax error (line %d): %s", e.Line, e.Msg)
-}
-
-// lex splits a template into tokens with Jinja's whitespace rules as
-// transformers configures them: trim_blocks (the newline after a block or
-// comment tag is dropped), lstrip_blocks (spaces and tabs before a block or
-// comment tag on its line are dropped), "-" and "+" modifiers, and
-// keep_trailing_newline off (one final newline of the source is dropped).
+// lex splits a template into tokens the way jinja2's lexer does with the
+// options transformers uses:
+//
+//   - newlines (\r\n, \r, \n) are normalised to \n, and one trailing
+//     newline of the source is dropped (keep_trailing_newline=False);
+//   - trim_blocks: the first newline after a block or comment tag is
+//     removed;
+//   - lstrip_blocks: whitespace between the start of a line and a block
+//     or comment tag is removed;
+//   - "-" next to a delimiter strips all whitespace on that side, "+"
+//     at the start of a block or comment tag disables lstrip_blocks and
+//     "+%}" disables trim_blocks;
+//   - a "}}" or "%}" inside open brackets is an operator, not the end of
+//     the tag;
+//   - {% raw %}…{% endraw %} is data.
 func lex(src string) ([]token, error) {
+	src = strings.ReplaceAll(src, "\r\n", "\n")
+	src = strings.ReplaceAll(src, "\r", "\n")
 	src = strings.TrimSuffix(src, "\n")
-	var toks []token
-	line := 1
-	pos := 0
-	stripNext := false // the previous tag ended with "-": strip leading whitespace
-	trimNL := false    // the previous tag was a block/comment: drop one newline
-	lineStart := true  // what precedes the data stretch ends a line
-	for pos < len(src) {
-		i := indexTagStart(src, pos)
-		data := src
+	lx := &lexer{src: src, line: 1, lineStarting: true}
+	if err := lx.run(); err != nil {
+		return nil, err
+	}
+	lx.toks = append(lx.toks, token{kind: tEOF, line: lx.line})
+	return lx.toks, nil
+}
+
+type lexer struct {
+	src          string
+	pos, line    int
+	lineStarting bool // the last match ended with a newline
+	toks         []token
+}
+
+func (lx *lexer) emit(kind int, val string, line int) {
+	lx.toks = append(lx.toks, token{kind: kind, val: val, line: line})
+}
+
+func (lx *lexer) errorf(format string, args ...any) error {
+	return &SyntaxError{lx.line, fmt.Sprintf(format, args...)}
+}
+
+// advance moves to p, counting lines.
+func (lx *lexer) advance(p int) {
+	lx.line += strings.Count(lx.src[lx.pos:p], "\n")
+	lx.pos = p
+}
+
+func (lx *lexer) run() error {
+	for lx.pos < len(lx.src) {
+		i := indexTagStart(lx.src, lx.pos)
 		if i < 0 {
-			data = src[pos:]
-		} else {
-			data = src[pos:i]
+			lx.emit(tData, lx.src[lx.pos:], lx.line)
+			lx.advance(len(lx.src))
+			return nil
 		}
-		if stripNext {
-			t := strings.TrimLeft(data, " \t\n\r\f\v")
-			if consumed := data[:len(data)-len(t)]; consumed != "" {
-				lineStart = strings.HasSuffix(consumed, "\n")
-			}
-			data = t
-		} else if trimNL {
-			if strings.HasPrefix(data, "\n") {
-				data = data[1:]
-				lineStart = true
-			} else if strings.HasPrefix(data, "\r\n") {
-				data = data[2:]
-				lineStart = true
-			}
+		kind := lx.src[i+1]
+		j := i + 2
+		sign := byte(0)
+		if j < len(lx.src) && (lx.src[j] == '-' || lx.src[j] == '+') {
+			sign = lx.src[j]
+			j++
 		}
-		stripNext, trimNL = false, false
-		if i < 0 {
-			if data != "" {
-				toks = append(toks, token{tData, data, line})
-			}
-			break
+		rawEnd := -1
+		if kind == '%' {
+			rawEnd = matchRawBegin(lx.src, j)
 		}
-		kind := src[i+1] // '{', '%' or '#'
-		mod := byte(0)
-		if i+2 < len(src) && (src[i+2] == '-' || src[i+2] == '+') {
-			mod = src[i+2]
+		text := lx.stripText(lx.src[lx.pos:i], sign, kind != '{')
+		if text != "" {
+			lx.emit(tData, text, lx.line)
 		}
-		if mod == '-' {
-			data = strings.TrimRight(data, " \t\n\r\f\v")
-		} else if mod != '+' && (kind == '%' || kind == '#') {
-			// lstrip_blocks: only whitespace between the line start and the tag
-			j := strings.LastIndexByte(data, '\n')
-			tail := data[j+1:]
-			if strings.Trim(tail, " \t") == "" && (j >= 0 || lineStart) {
-				data = data[:j+1]
+		lx.advance(j)
+		switch {
+		case rawEnd >= 0:
+			lx.lineStarting = strings.HasSuffix(lx.src[i:rawEnd], "\n")
+			lx.advance(rawEnd)
+			if err := lx.raw(); err != nil {
+				return err
 			}
-		}
-		if data != "" {
-			toks = append(toks, token{tData, data, line})
-		}
-		line += strings.Count(src[pos:i], "\n")
-		lineStart = false
-		start := i + 2
-		if mod != 0 {
-			start++
-		}
-		switch kind {
-		case '#':
-			end := strings.Index(src[start:], "#}")
-			if end < 0 {
-				return nil, &SyntaxError{line, "unclosed comment"}
+		case kind == '#':
+			if err := lx.comment(); err != nil {
+				return err
 			}
-			body := src[start : start+end]
-			line += strings.Count(body, "\n")
-			if strings.HasSuffix(body, "-") {
-				stripNext = true
-			} else if !strings.HasSuffix(body, "+") {
-				trimNL = true
-			}
-			pos = start + end + 2
-		case '{', '%':
-			closer := "}}"
-			if kind == '%' {
-				closer = "%}"
-			}
-			if kind == '%' {
-				toks = append(toks, token{tBlockBegin, "{%", line})
-			} else {
-				toks = append(toks, token{tVarBegin, "{{", line})
-			}
-			p, inner, err := lexExpr(src, start, closer, &line)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, inner...)
-			// p points at the closer (possibly preceded by - or +)
-			endMod := byte(0)
-			if p > start && (src[p-1] == '-' || src[p-1] == '+') {
-				endMod = src[p-1]
-			}
-			if kind == '%' {
-				toks = append(toks, token{tBlockEnd, "%}", line})
-			} else {
-				toks = append(toks, token{tVarEnd, "}}", line})
-			}
-			pos = p + 2
-			if endMod == '-' {
-				stripNext = true
-			} else if kind == '%' && endMod != '+' {
-				trimNL = true
-			}
-			// raw block: take the body verbatim up to {% endraw %}
-			if kind == '%' && len(inner) == 1 && inner[0].kind == tName && inner[0].val == "raw" {
-				body, after, err := rawBody(src, pos, &line)
-				if err != nil {
-					return nil, err
-				}
-				toks = toks[:len(toks)-3]
-				if trimNL && strings.HasPrefix(body, "\n") {
-					body = body[1:]
-				}
-				if stripNext {
-					body = strings.TrimLeft(body, " \t\n\r\f\v")
-				}
-				if body != "" {
-					toks = append(toks, token{tData, body, line})
-				}
-				pos = after.pos
-				stripNext, trimNL = after.strip, after.trim
+		default:
+			if err := lx.tag(kind == '%'); err != nil {
+				return err
 			}
 		}
 	}
-	toks = append(toks, token{tEOF, "", line})
-	return toks, nil
+	return nil
+}
+
+// stripText applies "-" and lstrip_blocks to the data before a tag.
+func (lx *lexer) stripText(text string, sign byte, isBlock bool) string {
+	if sign == '-' {
+		return strings.TrimRightFunc(text, isPySpace)
+	}
+	if sign != '+' && isBlock {
+		l := strings.LastIndexByte(text, '\n') + 1
+		if l > 0 || lx.lineStarting {
+			if rest := text[l:]; rest != "" && strings.TrimLeftFunc(rest, isPySpace) == "" {
+				return text[:l]
+			}
+		}
+	}
+	return text
 }
 
 func indexTagStart(s string, from int) int {
-	for i := from; i+1 < len(s); i++ {
-		if s[i] == '{' && (s[i+1] == '{' || s[i+1] == '%' || s[i+1] == '#') {
+	for {
+		i := strings.IndexByte(s[from:], '{')
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if i+1 < len(s) && (s[i+1] == '{' || s[i+1] == '%' || s[i+1] == '#') {
 			return i
 		}
+		from = i + 1
+	}
+}
+
+// skipSpace returns the position after Python whitespace from p.
+func skipSpace(s string, p int) int {
+	for p < len(s) {
+		r, n := utf8.DecodeRuneInString(s[p:])
+		if !isPySpace(r) {
+			break
+		}
+		p += n
+	}
+	return p
+}
+
+// matchRawBegin matches `\s*raw\s*(-%}\s*|%})` at p and returns the
+// position after it, or -1.
+func matchRawBegin(s string, p int) int {
+	p = skipSpace(s, p)
+	if !strings.HasPrefix(s[p:], "raw") {
+		return -1
+	}
+	p = skipSpace(s, p+3)
+	switch {
+	case strings.HasPrefix(s[p:], "-%}"):
+		return skipSpace(s, p+3)
+	case strings.HasPrefix(s[p:], "%}"):
+		return p + 2
 	}
 	return -1
 }
 
-type rawAfter struct {
-	pos         int
-	strip, trim bool
-}
-
-// rawBody finds {% endraw %} and returns the text before it.
-func rawBody(src string, pos int, line *int) (string, rawAfter, error) {
-	for i := pos; ; {
-		j := strings.Index(src[i:], "{%")
-		if j < 0 {
-			return "", rawAfter{}, &SyntaxError{*line, "missing {% endraw %}"}
+// raw reads the body of {% raw %} up to {% endraw %}.
+func (lx *lexer) raw() error {
+	s := lx.src
+	for from := lx.pos; ; {
+		k := strings.Index(s[from:], "{%")
+		if k < 0 {
+			return lx.errorf("Missing end of raw directive")
 		}
-		j += i
-		k := j + 2
-		mod := byte(0)
-		if k < len(src) && (src[k] == '-' || src[k] == '+') {
-			mod = src[k]
-			k++
+		k += from
+		p := k + 2
+		sign := byte(0)
+		if p < len(s) && (s[p] == '-' || s[p] == '+') {
+			sign = s[p]
+			p++
 		}
-		rest := strings.TrimLeft(src[k:], " \t\n\r")
-		if strings.HasPrefix(rest, "endraw") {
-			r2 := strings.TrimLeft(rest[6:], " \t\n\r")
-			endMod := byte(0)
-			if strings.HasPrefix(r2, "-") || strings.HasPrefix(r2, "+") {
-				endMod = r2[0]
-				r2 = r2[1:]
-			}
-			if strings.HasPrefix(r2, "%}") {
-				body := src[pos:j]
-				if mod == '-' {
-					body = strings.TrimRight(body, " \t\n\r\f\v")
-				} else if mod != '+' {
-					n := strings.LastIndexByte(body, '\n')
-					if strings.Trim(body[n+1:], " \t") == "" {
-						body = body[:n+1]
-					}
+		p = skipSpace(s, p)
+		if strings.HasPrefix(s[p:], "endraw") {
+			q := skipSpace(s, p+6)
+			end := -1
+			switch {
+			case strings.HasPrefix(s[q:], "+%}"):
+				end = q + 3
+			case strings.HasPrefix(s[q:], "-%}"):
+				end = skipSpace(s, q+3)
+			case strings.HasPrefix(s[q:], "%}"):
+				end = q + 2
+				if end < len(s) && s[end] == '\n' {
+					end++
 				}
-				*line += strings.Count(src[pos:j], "\n")
-				after := len(src) - len(r2) + 2
-				return body, rawAfter{after, endMod == '-', endMod != '-' && endMod != '+'}, nil
+			}
+			if end >= 0 {
+				text := lx.stripText(s[lx.pos:k], sign, true)
+				if text != "" {
+					lx.emit(tData, text, lx.line)
+				}
+				lx.lineStarting = strings.HasSuffix(s[k:end], "\n")
+				lx.advance(end)
+				return nil
 			}
 		}
-		i = j + 2
+		from = k + 2
 	}
 }
 
-// lexExpr tokenizes the inside of a {{ }} or {% %} tag starting at p; it
-// returns the index of the closer.
-func lexExpr(src string, p int, closer string, line *int) (int, []token, error) {
-	var out []token
-	for {
-		for p < len(src) && strings.IndexByte(" \t\r\n", src[p]) >= 0 {
-			if src[p] == '\n' {
-				*line++
-			}
-			p++
-		}
-		if p >= len(src) {
-			return 0, nil, &SyntaxError{*line, fmt.Sprintf("unexpected end of template, expected '%s'", closer)}
-		}
-		if strings.HasPrefix(src[p:], closer) {
-			return p, out, nil
-		}
-		if (src[p] == '-' || src[p] == '+') && strings.HasPrefix(src[p+1:], closer) {
-			return p + 1, out, nil
-		}
-		c := src[p]
+func (lx *lexer) comment() error {
+	s := lx.src
+	for p := lx.pos; p < len(s); p++ {
+		end := -1
 		switch {
-		case c == '_' || isLetter(c):
-			q := p
-			for q < len(src) && (src[q] == '_' || isLetter(src[q]) || isDigit(src[q])) {
-				q++
+		case strings.HasPrefix(s[p:], "+#}"):
+			end = p + 3
+		case strings.HasPrefix(s[p:], "-#}"):
+			end = skipSpace(s, p+3)
+		case strings.HasPrefix(s[p:], "#}"):
+			end = p + 2
+			if end < len(s) && s[end] == '\n' {
+				end++
 			}
-			out = append(out, token{tName, src[p:q], *line})
-			p = q
-		case isDigit(c):
-			q := p
-			isFloat := false
-			for q < len(src) && (isDigit(src[q]) || src[q] == '_') {
-				q++
-			}
-			if q+1 < len(src) && src[q] == '.' && isDigit(src[q+1]) {
-				isFloat = true
-				q++
-				for q < len(src) && (isDigit(src[q]) || src[q] == '_') {
-					q++
-				}
-			}
-			if q < len(src) && (src[q] == 'e' || src[q] == 'E') {
-				r := q + 1
-				if r < len(src) && (src[r] == '+' || src[r] == '-') {
-					r++
-				}
-				if r < len(src) && isDigit(src[r]) {
-					isFloat = true
-					q = r
-					for q < len(src) && isDigit(src[q]) {
-						q++
+		}
+		if end >= 0 {
+			lx.lineStarting = strings.HasSuffix(s[p:end], "\n")
+			lx.advance(end)
+			return nil
+		}
+	}
+	return lx.errorf("Missing end of comment tag")
+}
+
+// tag tokenizes the inside of a {{ }} or {% %} tag and its end.
+func (lx *lexer) tag(block bool) error {
+	s := lx.src
+	if block {
+		lx.emit(tBlockBegin, "{%", lx.line)
+	} else {
+		lx.emit(tVarBegin, "{{", lx.line)
+	}
+	var balance []byte
+	for lx.pos < len(s) {
+		p := lx.pos
+		if len(balance) == 0 {
+			end := -1
+			if block {
+				switch {
+				case strings.HasPrefix(s[p:], "+%}"):
+					end = p + 3
+				case strings.HasPrefix(s[p:], "-%}"):
+					end = skipSpace(s, p+3)
+				case strings.HasPrefix(s[p:], "%}"):
+					end = p + 2
+					if end < len(s) && s[end] == '\n' {
+						end++
 					}
 				}
+			} else {
+				switch {
+				case strings.HasPrefix(s[p:], "-}}"):
+					end = skipSpace(s, p+3)
+				case strings.HasPrefix(s[p:], "}}"):
+					end = p + 2
+				}
 			}
-			kind := tInt
-			if isFloat {
-				kind = tFloat
+			if end >= 0 {
+				if block {
+					lx.emit(tBlockEnd, "%}", lx.line)
+				} else {
+					lx.emit(tVarEnd, "}}", lx.line)
+				}
+				lx.lineStarting = strings.HasSuffix(s[p:end], "\n")
+				lx.advance(end)
+				return nil
 			}
-			out = append(out, token{kind, strings.ReplaceAll(src[p:q], "_", ""), *line})
-			p = q
-		case c == '\'' || c == '"':
-			s, q, err := lexString(src, p, line)
-			if err != nil {
-				return 0, nil, err
+		}
+		r, n := utf8.DecodeRuneInString(s[p:])
+		switch {
+		case isPySpace(r):
+			lx.advance(skipSpace(s, p))
+		case r >= '0' && r <= '9':
+			if err := lx.number(); err != nil {
+				return err
 			}
-			out = append(out, token{tString, s, *line})
-			p = q
+		case r == '_' || unicode.IsLetter(r) || r >= 0x80 && isIdentStart(r):
+			q := p + n
+			for q < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[q:])
+				if !isIdentPart(r2) {
+					break
+				}
+				q += n2
+			}
+			lx.emit(tName, s[p:q], lx.line)
+			lx.advance(q)
+		case r == '\'' || r == '"':
+			if err := lx.str(); err != nil {
+				return err
+			}
 		default:
 			op := ""
-			for _, cand := range []string{"**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|"} {
-				if strings.HasPrefix(src[p:], cand) {
+			for _, cand := range operators {
+				if strings.HasPrefix(s[p:], cand) {
 					op = cand
 					break
 				}
 			}
 			if op == "" {
-				return 0, nil, &SyntaxError{*line, fmt.Sprintf("unexpected char %q", c)}
+				return lx.errorf("unexpected char %s at %d", pyQuote(string(r)), utf8.RuneCountInString(s[:p]))
 			}
-			out = append(out, token{tOp, op, *line})
-			p += len(op)
+			switch op {
+			case "(", "[", "{":
+				balance = append(balance, op[0])
+			case ")", "]", "}":
+				if len(balance) == 0 {
+					return lx.errorf("unexpected '%s'", op)
+				}
+				want := map[byte]byte{'(': ')', '[': ']', '{': '}'}[balance[len(balance)-1]]
+				if op[0] != want {
+					return lx.errorf("unexpected '%s', expected '%c'", op, want)
+				}
+				balance = balance[:len(balance)-1]
+			}
+			lx.emit(tOp, op, lx.line)
+			lx.advance(p + len(op))
 		}
 	}
+	return nil // end of source inside a tag: the parser reports it
 }
 
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isIdentStart(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_ID_Start, r)
+}
 
-// lexString reads a Python string literal (with its escapes).
-func lexString(src string, p int, line *int) (string, int, error) {
-	q := src[p]
-	var b strings.Builder
-	i := p + 1
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == q:
-			return b.String(), i + 1, nil
-		case c == '\\' && i+1 < len(src):
-			n := src[i+1]
-			i += 2
-			switch n {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			case '\\', '\'', '"':
-				b.WriteByte(n)
-			case '0':
-				b.WriteByte(0)
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'v':
-				b.WriteByte('\v')
-			case 'a':
-				b.WriteByte('\a')
-			case '\n':
-				*line++
-			case 'x', 'u', 'U':
-				w := map[byte]int{'x': 2, 'u': 4, 'U': 8}[n]
-				if i+w > len(src) {
-					return "", 0, &SyntaxError{*line, "truncated escape in string"}
-				}
-				var v rune
-				for _, h := range src[i : i+w] {
-					d := hexVal(byte(h))
-					if d < 0 {
-						return "", 0, &SyntaxError{*line, "bad escape in string"}
-					}
-					v = v<<4 | rune(d)
-				}
-				b.WriteRune(v)
-				i += w
-			default:
-				b.WriteByte('\\')
-				b.WriteByte(n)
+func isIdentPart(r rune) bool {
+	return isIdentStart(r) || r >= '0' && r <= '9' || r >= 0x80 && (unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Pc) || unicode.Is(unicode.Other_ID_Continue, r))
+}
+
+// number reads an integer (decimal, 0x, 0o, 0b, with "_" separators) or
+// a float literal as jinja2's float_re and integer_re define them.
+func (lx *lexer) number() error {
+	s, p := lx.src, lx.pos
+	digits := func(q int, ok func(byte) bool) int { // (\d+_)*\d+ style run
+		start := q
+		for q < len(s) && ok(s[q]) {
+			q++
+			if q+1 < len(s) && s[q] == '_' && ok(s[q+1]) {
+				q++
 			}
-		default:
-			if c == '\n' {
-				*line++
+		}
+		if q == start {
+			return -1
+		}
+		return q
+	}
+	dec := func(c byte) bool { return c >= '0' && c <= '9' }
+	// float: digits ( (.digits)? e[+-]?digits | .digits ); not after a "."
+	if p == 0 || s[p-1] != '.' {
+		if q := digits(p, dec); q > 0 {
+			end := -1
+			frac := -1
+			if q < len(s) && s[q] == '.' {
+				frac = digits(q+1, dec)
 			}
-			b.WriteByte(c)
-			i++
+			e := q
+			if frac > 0 {
+				e = frac
+			}
+			if e < len(s) && (s[e] == 'e' || s[e] == 'E') {
+				f := e + 1
+				if f < len(s) && (s[f] == '+' || s[f] == '-') {
+					f++
+				}
+				if x := digits(f, dec); x > 0 {
+					end = x
+				}
+			}
+			if end < 0 && frac > 0 {
+				end = frac
+			}
+			if end > 0 {
+				lit := strings.ReplaceAll(s[p:end], "_", "")
+				f, err := strconv.ParseFloat(lit, 64)
+				if err != nil && !isRangeErr(err) {
+					return lx.errorf("bad float literal %s", lit)
+				}
+				lx.toks = append(lx.toks, token{kind: tFloat, val: lit, num: f, line: lx.line})
+				lx.advance(end)
+				return nil
+			}
 		}
 	}
-	return "", 0, &SyntaxError{*line, "unterminated string"}
+	// integer
+	base, q := 10, p
+	if s[p] == '0' && p+1 < len(s) {
+		switch s[p+1] {
+		case 'x', 'X':
+			base = 16
+		case 'o', 'O':
+			base = 8
+		case 'b', 'B':
+			base = 2
+		}
+	}
+	ok := func(c byte) bool {
+		switch base {
+		case 16:
+			return dec(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+		case 8:
+			return c >= '0' && c <= '7'
+		case 2:
+			return c == '0' || c == '1'
+		}
+		return dec(c)
+	}
+	if base != 10 {
+		r := p + 2
+		for r < len(s) {
+			if s[r] == '_' && r+1 < len(s) && ok(s[r+1]) {
+				r += 2
+			} else if ok(s[r]) {
+				r++
+			} else {
+				break
+			}
+		}
+		if r > p+2 {
+			q = r
+		} else {
+			base = 10 // "0x" without digits: the integer 0, then a name
+		}
+	}
+	if base == 10 {
+		if s[p] == '0' { // 0(_?0)*
+			q = p + 1
+			for q < len(s) {
+				if s[q] == '0' {
+					q++
+				} else if s[q] == '_' && q+1 < len(s) && s[q+1] == '0' {
+					q += 2
+				} else {
+					break
+				}
+			}
+		} else {
+			q = digits(p, dec)
+		}
+	}
+	lit := strings.ReplaceAll(s[p:q], "_", "")
+	digitsPart := lit
+	if base != 10 {
+		digitsPart = lit[2:]
+	}
+	n, okN := new(big.Int).SetString(digitsPart, base)
+	if !okN {
+		return lx.errorf("bad integer literal %s", lit)
+	}
+	lx.toks = append(lx.toks, token{kind: tInt, val: lit, num: normInt(n), line: lx.line})
+	lx.advance(q)
+	return nil
+}
+
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// str reads a string literal and decodes it as jinja2 does: Python's
+// "unicode-escape" codec applied to the literal (so \n, \t, \xhh, \uhhhh,
+// \Uhhhhhhhh and octal escapes work, and unknown escapes stay as they are).
+func (lx *lexer) str() error {
+	s, p := lx.src, lx.pos
+	q := s[p]
+	i := p + 1
+	for i < len(s) {
+		switch s[i] {
+		case '\\':
+			if i+1 < len(s) {
+				_, n := utf8.DecodeRuneInString(s[i+1:])
+				i += 1 + n
+				continue
+			}
+			i++
+			continue
+		case q:
+			val, err := decodeEscapes(s[p+1 : i])
+			if err != nil {
+				return lx.errorf("%s", err.Error())
+			}
+			lx.emit(tString, val, lx.line)
+			lx.advance(i + 1)
+			return nil
+		}
+		i++
+	}
+	// an unterminated quote is not a string token: jinja2 reports the
+	// quote as an unexpected character
+	return lx.errorf("unexpected char %s at %d", pyQuote(string(q)), utf8.RuneCountInString(s[:p]))
+}
+
+// decodeEscapes is s.encode("ascii", "backslashreplace").decode("unicode-escape").
+func decodeEscapes(s string) (string, error) {
+	if !strings.Contains(s, "\\") {
+		return s, nil
+	}
+	// backslashreplace: non-ASCII characters become escapes first, so a
+	// backslash before one of them escapes the backslash of the escape.
+	var a strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			a.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&a, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&a, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&a, `\U%08x`, r)
+		}
+	}
+	in := a.String()
+	var b strings.Builder
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(in) {
+			return "", fmt.Errorf("\\ at end of string")
+		}
+		i++
+		n := in[i]
+		switch n {
+		case '\n':
+		case '\\', '\'', '"':
+			b.WriteByte(n)
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'v':
+			b.WriteByte('\v')
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			v := rune(n - '0')
+			for k := 0; k < 2 && i+1 < len(in) && in[i+1] >= '0' && in[i+1] <= '7'; k++ {
+				i++
+				v = v*8 + rune(in[i]-'0')
+			}
+			b.WriteRune(v)
+		case 'x', 'u', 'U':
+			w := map[byte]int{'x': 2, 'u': 4, 'U': 8}[n]
+			var v rune
+			for k := 0; k < w; k++ {
+				if i+1 >= len(in) || hexVal(in[i+1]) < 0 {
+					return "", fmt.Errorf("truncated \\%c%s escape", n, strings.Repeat("X", w))
+				}
+				i++
+				v = v<<4 | rune(hexVal(in[i]))
+			}
+			if v > unicode.MaxRune || v < 0 {
+				return "", fmt.Errorf("illegal Unicode character")
+			}
+			b.WriteRune(v)
+		case 'N':
+			return "", fmt.Errorf("\\N{...} escapes are not supported")
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(n)
+		}
+	}
+	return b.String(), nil
 }
 
 func hexVal(c byte) int {

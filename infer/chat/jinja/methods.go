@@ -1,220 +1,459 @@
 package jinja
 
 import (
-	"fmt"
-	"strconv"
+	"math"
 	"strings"
-	"time"
 	"unicode"
 )
 
-// method returns a bound method of a str, dict or list value. The
-// sandbox's mutating methods come back as unsafe.
+// Python methods of str, dict, list and tuple values. The sandbox
+// (ImmutableSandboxedEnvironment) refuses the methods that mutate a list
+// or a dict: they come back as an Undefined that raises a SecurityError
+// when called. (jinja2 3.1.2 itself still allowed list.pop and
+// list.clear; 3.1.5 and later refuse them too, as we do.)
+
+var unsafeMethods = map[string]map[string]bool{
+	"list": {"append": true, "extend": true, "insert": true, "pop": true, "remove": true, "reverse": true, "sort": true, "clear": true},
+	"dict": {"clear": true, "pop": true, "popitem": true, "setdefault": true, "update": true},
+}
+
+// method returns the bound method name of obj, if obj has one.
 func method(obj Value, name string) (Value, bool) {
-	bind := func(fn func(a args) (Value, error)) Value {
-		return &Func{name: name, fn: func(pos []Value, kw *Dict) (Value, error) { return fn(args{pos, kw}) }}
-	}
-	if s, ok := isStr(obj); ok {
-		if f := strMethod(s, name); f != nil {
-			return bind(f), true
-		}
-		return nil, false
+	bind := func(fn func(a *args) (Value, error)) Value {
+		return &Func{name: name, self: typeName(obj), fn: fn}
 	}
 	switch o := obj.(type) {
+	case string:
+		if f := strMethod(o, name); f != nil {
+			return bind(f), true
+		}
+	case Markup:
+		if f := strMethod(string(o), name); f != nil {
+			return bind(markupMethod(name, f)), true
+		}
 	case *Dict:
-		switch name {
-		case "get":
-			return bind(func(a args) (Value, error) {
-				if v, ok := o.Get(a.get(0, "key", nil)); ok {
-					return v, nil
-				}
-				return a.get(1, "default", nil), nil
-			}), true
-		case "items":
-			return bind(func(a args) (Value, error) {
-				out := make([]Value, o.Len())
-				for i, k := range o.keys {
-					out[i] = Tuple{k, o.vals[i]}
-				}
-				return out, nil
-			}), true
-		case "keys":
-			return bind(func(a args) (Value, error) { return append([]Value{}, o.keys...), nil }), true
-		case "values":
-			return bind(func(a args) (Value, error) { return append([]Value{}, o.vals...), nil }), true
-		case "copy":
-			return bind(func(a args) (Value, error) { return o.copy(), nil }), true
-		case "pop", "popitem", "update", "clear", "setdefault", "__setitem__", "__delitem__":
-			return &unsafeMethod{name, "dict"}, true
+		if unsafeMethods["dict"][name] {
+			return unsafeUndefined(obj, name), true
+		}
+		if f := dictMethod(o, name); f != nil {
+			return bind(f), true
 		}
 	case []Value:
-		switch name {
-		case "index":
-			return bind(func(a args) (Value, error) {
-				x := a.get(0, "", nil)
-				for i, v := range o {
-					if equal(v, x) {
-						return int64(i), nil
-					}
-				}
-				return nil, &RuntimeError{fmt.Sprintf("%s is not in list", repr(x))}
-			}), true
-		case "count":
-			return bind(func(a args) (Value, error) {
-				n := int64(0)
-				for _, v := range o {
-					if equal(v, a.get(0, "", nil)) {
-						n++
-					}
-				}
-				return n, nil
-			}), true
-		case "copy":
-			return bind(func(a args) (Value, error) { return append([]Value{}, o...), nil }), true
-		case "append", "pop", "extend", "insert", "remove", "sort", "reverse", "clear":
-			return &unsafeMethod{name, "list"}, true
+		if unsafeMethods["list"][name] {
+			return unsafeUndefined(obj, name), true
+		}
+		if f := seqMethod(o, name, true); f != nil {
+			return bind(f), true
+		}
+	case Tuple:
+		if f := seqMethod(o, name, false); f != nil {
+			return bind(f), true
+		}
+	case groupTuple:
+		if f := seqMethod(o, name, false); f != nil {
+			return bind(f), true
+		}
+	case float64:
+		if name == "is_integer" {
+			return bind(func(a *args) (Value, error) { return !math.IsInf(o, 0) && o == math.Trunc(o), nil }), true
 		}
 	}
 	return nil, false
 }
 
-func strMethod(s, name string) func(a args) (Value, error) {
-	str := func(f func(string) string) func(args) (Value, error) {
-		return func(args) (Value, error) { return f(s), nil }
-	}
-	charsArg := func(a args) (string, bool) {
-		c := a.get(0, "chars", nil)
-		if c == nil {
-			return "", false
+// markupMethod: Markup's string methods return Markup and escape their
+// string arguments.
+func markupMethod(name string, f func(*args) (Value, error)) func(*args) (Value, error) {
+	return func(a *args) (Value, error) {
+		switch name {
+		case "replace", "ljust", "rjust", "center", "strip", "lstrip", "rstrip", "join", "format", "partition", "rpartition", "split", "rsplit":
+			esc := make([]Value, len(a.pos))
+			for i, p := range a.pos {
+				if s, ok := p.(string); ok && name != "join" {
+					esc[i] = string(escape(s))
+				} else {
+					esc[i] = p
+				}
+			}
+			if name == "join" && len(a.pos) == 1 {
+				items, err := iterate(a.pos[0])
+				if err != nil {
+					return nil, err
+				}
+				escItems := make([]Value, len(items))
+				for i, it := range items {
+					escItems[i] = string(escape(it))
+				}
+				esc[0] = escItems
+			}
+			a = &args{pos: esc, kw: a.kw}
 		}
-		return toStr(c), true
+		v, err := f(a)
+		if err != nil {
+			return nil, err
+		}
+		switch x := v.(type) {
+		case string:
+			return Markup(x), nil
+		case []Value:
+			out := make([]Value, len(x))
+			for i, s := range x {
+				out[i] = Markup(toStr(s))
+			}
+			return out, nil
+		case Tuple:
+			out := make(Tuple, len(x))
+			for i, s := range x {
+				out[i] = Markup(toStr(s))
+			}
+			return out, nil
+		}
+		return v, nil
+	}
+}
+
+func dictMethod(d *Dict, name string) func(*args) (Value, error) {
+	switch name {
+	case "get":
+		return func(a *args) (Value, error) {
+			p, err := a.bind("get", "key", "default")
+			if err != nil {
+				return nil, err
+			}
+			if p[0] == missing {
+				return nil, &TypeError{"get expected at least 1 argument, got 0"}
+			}
+			if _, ok := hashKey(p[0]); !ok {
+				return nil, typeErrorf("unhashable type: '%s'", typeName(p[0]))
+			}
+			if v, ok := d.Get(p[0]); ok {
+				return v, nil
+			}
+			return or(p[1], nil), nil
+		}
+	case "items", "keys", "values":
+		return func(a *args) (Value, error) {
+			if _, err := a.bind(name); err != nil {
+				return nil, err
+			}
+			return &dictView{d: d, kind: name}, nil
+		}
+	case "copy":
+		return func(a *args) (Value, error) { return d.copy(), nil }
+	}
+	return nil
+}
+
+func seqMethod(items []Value, name string, isList bool) func(*args) (Value, error) {
+	switch name {
+	case "index":
+		return func(a *args) (Value, error) {
+			p, err := a.bind("index", "value", "start", "stop")
+			if err != nil {
+				return nil, err
+			}
+			if p[0] == missing {
+				return nil, &TypeError{"index expected at least 1 argument, got 0"}
+			}
+			start, stop, err := spanArgs(int64(len(items)), p[1], p[2])
+			if err != nil {
+				return nil, err
+			}
+			for i := start; i < stop; i++ {
+				if equal(items[i], p[0]) {
+					return i, nil
+				}
+			}
+			if isList {
+				return nil, runtimeErrorf("%s is not in list", repr(p[0]))
+			}
+			return nil, &RuntimeError{"tuple.index(x): x not in tuple"}
+		}
+	case "count":
+		return func(a *args) (Value, error) {
+			p, err := a.bind("count", "value")
+			if err != nil {
+				return nil, err
+			}
+			n := int64(0)
+			for _, v := range items {
+				if equal(v, p[0]) {
+					n++
+				}
+			}
+			return n, nil
+		}
+	case "copy":
+		if isList {
+			return func(a *args) (Value, error) { return append([]Value{}, items...), nil }
+		}
+	}
+	return nil
+}
+
+// spanArgs normalises optional start/end arguments (Python slice rules)
+// for a sequence of n items.
+func spanArgs(n int64, startV, endV Value) (int64, int64, error) {
+	start, end := int64(0), n
+	if s := or(startV, nil); s != nil {
+		v, err := intArg(s, "")
+		if err != nil {
+			return 0, 0, typeErrorf("slice indices must be integers or None or have an __index__ method")
+		}
+		start = v
+	}
+	if e := or(endV, nil); e != nil {
+		v, err := intArg(e, "")
+		if err != nil {
+			return 0, 0, typeErrorf("slice indices must be integers or None or have an __index__ method")
+		}
+		end = v
+	}
+	if start < 0 {
+		start = max(start+n, 0)
+	}
+	if end < 0 {
+		end = max(end+n, 0)
+	}
+	return min(start, n), min(end, n), nil
+}
+
+func strArg(v Value, fn string) (string, error) {
+	if s, ok := isStr(v); ok {
+		return s, nil
+	}
+	if v == missing {
+		return "", typeErrorf("%s() takes at least 1 argument (0 given)", fn)
+	}
+	return "", typeErrorf("must be str, not %s", typeName(v))
+}
+
+func strList(parts []string) []Value {
+	out := make([]Value, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out
+}
+
+// strMethod returns str.name bound to s, or nil.
+func strMethod(s, name string) func(*args) (Value, error) {
+	simple := func(f func(string) Value) func(*args) (Value, error) {
+		return func(a *args) (Value, error) {
+			if _, err := a.bind(name); err != nil {
+				return nil, err
+			}
+			return f(s), nil
+		}
+	}
+	pred := func(f func(rune) bool) func(*args) (Value, error) {
+		return simple(func(s string) Value { return allRunes(s, f) })
 	}
 	switch name {
-	case "strip":
-		return func(a args) (Value, error) {
-			if c, ok := charsArg(a); ok {
-				return strings.Trim(s, c), nil
-			}
-			return strings.TrimFunc(s, unicode.IsSpace), nil
-		}
-	case "lstrip":
-		return func(a args) (Value, error) {
-			if c, ok := charsArg(a); ok {
-				return strings.TrimLeft(s, c), nil
-			}
-			return strings.TrimLeftFunc(s, unicode.IsSpace), nil
-		}
-	case "rstrip":
-		return func(a args) (Value, error) {
-			if c, ok := charsArg(a); ok {
-				return strings.TrimRight(s, c), nil
-			}
-			return strings.TrimRightFunc(s, unicode.IsSpace), nil
-		}
 	case "upper":
-		return str(strings.ToUpper)
+		return simple(func(s string) Value { return pyUpper(s) })
 	case "lower":
-		return str(strings.ToLower)
+		return simple(func(s string) Value { return pyLower(s) })
+	case "casefold":
+		return simple(func(s string) Value { return strings.ReplaceAll(pyLower(s), "ß", "ss") })
 	case "title":
-		return str(pyTitle)
+		return simple(func(s string) Value { return pyTitle(s) })
 	case "capitalize":
-		return str(pyCapitalize)
+		return simple(func(s string) Value { return pyCapitalize(s) })
 	case "swapcase":
-		return str(func(s string) string {
-			return strings.Map(func(r rune) rune {
-				if unicode.IsUpper(r) {
-					return unicode.ToLower(r)
+		return simple(func(s string) Value { return pySwapcase(s) })
+	case "isdigit":
+		return pred(isPyDigit)
+	case "isdecimal":
+		return pred(isPyDecimal)
+	case "isnumeric":
+		return pred(isPyNumeric)
+	case "isalpha":
+		return pred(unicode.IsLetter)
+	case "isalnum":
+		return pred(func(r rune) bool { return unicode.IsLetter(r) || isPyNumeric(r) })
+	case "isspace":
+		return pred(isPySpace)
+	case "isascii":
+		return simple(func(s string) Value {
+			for _, r := range s {
+				if r >= 0x80 {
+					return false
 				}
-				return unicode.ToUpper(r)
-			}, s)
+			}
+			return true
 		})
+	case "isprintable":
+		return simple(func(s string) Value {
+			for _, r := range s {
+				if !isPrintable(r) {
+					return false
+				}
+			}
+			return true
+		})
+	case "isidentifier":
+		return simple(func(s string) Value {
+			for i, r := range []rune(s) {
+				if i == 0 && !isIdentStart(r) || !isIdentPart(r) {
+					return false
+				}
+			}
+			return s != ""
+		})
+	case "islower":
+		return simple(func(s string) Value { return pyIsCased(s, false) })
+	case "isupper":
+		return simple(func(s string) Value { return pyIsCased(s, true) })
+	case "istitle":
+		return simple(func(s string) Value { return pyIsTitle(s) })
+	case "strip", "lstrip", "rstrip":
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "chars")
+			if err != nil {
+				return nil, err
+			}
+			return pyStrip(s, or(p[0], nil), name != "rstrip", name != "lstrip")
+		}
 	case "split", "rsplit":
-		return func(a args) (Value, error) {
-			sep := a.get(0, "sep", nil)
-			maxsplit := int64(-1)
-			if m, ok := asInt(a.get(1, "maxsplit", int64(-1))); ok {
-				maxsplit = m
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "sep", "maxsplit")
+			if err != nil {
+				return nil, err
 			}
-			var parts []string
+			maxsplit, err := intArg(or(p[1], int64(-1)), "")
+			if err != nil {
+				return nil, err
+			}
+			if maxsplit < 0 || maxsplit > int64(len(s)) {
+				maxsplit = -1
+			}
+			sep := or(p[0], nil)
 			if sep == nil {
-				parts = splitWhitespace(s, int(maxsplit), name == "rsplit")
-			} else {
-				sp := toStr(sep)
-				if sp == "" {
-					return nil, &RuntimeError{"empty separator"}
+				if name == "rsplit" {
+					return strList(pyRsplitWhitespace(s, int(maxsplit))), nil
 				}
-				if name == "rsplit" && maxsplit >= 0 {
-					parts = rsplitN(s, sp, int(maxsplit))
-				} else {
-					n := -1
-					if maxsplit >= 0 {
-						n = int(maxsplit) + 1
-					}
-					parts = strings.SplitN(s, sp, n)
-				}
+				return strList(pySplitWhitespace(s, int(maxsplit))), nil
 			}
-			out := make([]Value, len(parts))
-			for i, p := range parts {
-				out[i] = p
+			sp, err := strArg(sep, name)
+			if err != nil {
+				return nil, err
 			}
-			return out, nil
+			if sp == "" {
+				return nil, &RuntimeError{"empty separator"}
+			}
+			if name == "rsplit" {
+				return strList(pyRsplit(s, sp, int(maxsplit))), nil
+			}
+			return strList(pySplit(s, sp, int(maxsplit))), nil
 		}
 	case "splitlines":
-		return func(a args) (Value, error) {
-			lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-			if len(lines) > 0 && lines[len(lines)-1] == "" {
-				lines = lines[:len(lines)-1]
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "keepends")
+			if err != nil {
+				return nil, err
 			}
-			out := make([]Value, len(lines))
-			for i, l := range lines {
-				out[i] = l
-			}
-			return out, nil
+			lines, _ := splitlinesKeep(s, truthy(or(p[0], false)))
+			return strList(lines), nil
 		}
 	case "startswith", "endswith":
-		return func(a args) (Value, error) {
-			p := a.get(0, "prefix", "")
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "prefix", "start", "end")
+			if err != nil {
+				return nil, err
+			}
 			var cands []string
-			if t, ok := p.(Tuple); ok {
-				for _, x := range t {
-					cands = append(cands, toStr(x))
+			switch x := p[0].(type) {
+			case Tuple:
+				for _, c := range x {
+					cs, ok := isStr(c)
+					if !ok {
+						return nil, typeErrorf("tuple for %s must only contain str, not %s", name, typeName(c))
+					}
+					cands = append(cands, cs)
 				}
-			} else if ps, ok := isStr(p); ok {
-				cands = []string{ps}
-			} else {
-				return nil, &TypeError{fmt.Sprintf("%s first arg must be str or a tuple of str, not %s", name, typeName(p))}
-			}
-			sub := s
-			if st, ok := asInt(a.get(1, "start", nil)); ok {
-				rs := []rune(sub)
-				if st < 0 {
-					st += int64(len(rs))
+			default:
+				cs, ok := isStr(x)
+				if !ok {
+					if x == missing {
+						return nil, typeErrorf("%s() takes at least 1 argument (0 given)", name)
+					}
+					return nil, typeErrorf("%s first arg must be str or a tuple of str, not %s", name, typeName(x))
 				}
-				sub = string(rs[max(0, min(int64(len(rs)), st)):])
+				cands = []string{cs}
 			}
+			rs := []rune(s)
+			start, end, err := spanArgs(int64(len(rs)), p[1], p[2])
+			if err != nil {
+				return nil, err
+			}
+			if start > end {
+				return false, nil
+			}
+			sub := string(rs[start:end])
 			for _, c := range cands {
-				if (name == "startswith" && strings.HasPrefix(sub, c)) || (name == "endswith" && strings.HasSuffix(sub, c)) {
+				if name == "startswith" && strings.HasPrefix(sub, c) || name == "endswith" && strings.HasSuffix(sub, c) {
 					return true, nil
 				}
 			}
 			return false, nil
 		}
 	case "replace":
-		return func(a args) (Value, error) {
-			n := -1
-			if c, ok := asInt(a.get(2, "count", nil)); ok {
-				n = int(c)
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "old", "new", "count")
+			if err != nil {
+				return nil, err
 			}
-			return strings.Replace(s, toStr(a.get(0, "old", "")), toStr(a.get(1, "new", "")), n), nil
+			old, err := strArg(p[0], name)
+			if err != nil {
+				return nil, err
+			}
+			nw, err := strArg(p[1], name)
+			if err != nil {
+				return nil, err
+			}
+			n, err := intArg(or(p[2], int64(-1)), "")
+			if err != nil {
+				return nil, err
+			}
+			return pyReplace(s, old, nw, n, DefaultMaxOutput)
 		}
-	case "find", "rfind", "index", "rindex":
-		return func(a args) (Value, error) {
-			sub := toStr(a.get(0, "sub", ""))
+	case "find", "rfind", "index", "rindex", "count":
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "sub", "start", "end")
+			if err != nil {
+				return nil, err
+			}
+			sub, err := strArg(p[0], name)
+			if err != nil {
+				return nil, err
+			}
+			rs := []rune(s)
+			start, end, err := spanArgs(int64(len(rs)), p[1], p[2])
+			if err != nil {
+				return nil, err
+			}
+			if start > end {
+				if name == "count" {
+					return int64(0), nil
+				}
+				if strings.HasSuffix(name, "index") {
+					return nil, &RuntimeError{"substring not found"}
+				}
+				return int64(-1), nil
+			}
+			hay := string(rs[start:end])
+			if name == "count" {
+				if sub == "" {
+					return int64(len(rs[start:end]) + 1), nil
+				}
+				return int64(strings.Count(hay, sub)), nil
+			}
 			var i int
 			if strings.HasPrefix(name, "r") {
-				i = strings.LastIndex(s, sub)
+				i = strings.LastIndex(hay, sub)
 			} else {
-				i = strings.Index(s, sub)
+				i = strings.Index(hay, sub)
 			}
 			if i < 0 {
 				if strings.HasSuffix(name, "index") {
@@ -222,55 +461,70 @@ func strMethod(s, name string) func(a args) (Value, error) {
 				}
 				return int64(-1), nil
 			}
-			return int64(len([]rune(s[:i]))), nil
+			return start + int64(runeLen(hay[:i])), nil
 		}
-	case "count":
-		return func(a args) (Value, error) { return int64(strings.Count(s, toStr(a.get(0, "sub", "")))), nil }
 	case "join":
-		return func(a args) (Value, error) {
-			items, err := iterate(a.get(0, "iterable", nil))
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "iterable")
 			if err != nil {
 				return nil, err
+			}
+			items, err := iterate(p[0])
+			if err != nil {
+				return nil, typeErrorf("can only join an iterable")
 			}
 			parts := make([]string, len(items))
 			for i, it := range items {
 				str, ok := isStr(it)
 				if !ok {
-					return nil, &TypeError{fmt.Sprintf("sequence item %d: expected str instance, %s found", i, typeName(it))}
+					return nil, typeErrorf("sequence item %d: expected str instance, %s found", i, typeName(it))
 				}
 				parts[i] = str
 			}
 			return strings.Join(parts, s), nil
 		}
 	case "format":
-		return func(a args) (Value, error) { return pyFormat(s, a) }
-	case "isdigit", "isnumeric", "isdecimal":
-		return func(args) (Value, error) {
-			return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }) < 0, nil
+		return func(a *args) (Value, error) { return pyFormat(s, a.pos, a.kw) }
+	case "format_map":
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "mapping")
+			if err != nil {
+				return nil, err
+			}
+			d, ok := p[0].(*Dict)
+			if !ok {
+				return nil, typeErrorf("format_map() argument must be a mapping")
+			}
+			return pyFormat(s, nil, d)
 		}
-	case "isalpha":
-		return func(args) (Value, error) {
-			return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }) < 0, nil
+	case "removeprefix", "removesuffix":
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "fix")
+			if err != nil {
+				return nil, err
+			}
+			fix, err := strArg(p[0], name)
+			if err != nil {
+				return nil, err
+			}
+			if name == "removeprefix" {
+				return strings.TrimPrefix(s, fix), nil
+			}
+			return strings.TrimSuffix(s, fix), nil
 		}
-	case "isalnum":
-		return func(args) (Value, error) {
-			return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) < 0, nil
-		}
-	case "isspace":
-		return func(args) (Value, error) {
-			return s != "" && strings.TrimSpace(s) == "", nil
-		}
-	case "islower":
-		return func(args) (Value, error) { return strings.ToLower(s) == s && strings.ToUpper(s) != s, nil }
-	case "isupper":
-		return func(args) (Value, error) { return strings.ToUpper(s) == s && strings.ToLower(s) != s, nil }
-	case "removeprefix":
-		return func(a args) (Value, error) { return strings.TrimPrefix(s, toStr(a.get(0, "prefix", ""))), nil }
-	case "removesuffix":
-		return func(a args) (Value, error) { return strings.TrimSuffix(s, toStr(a.get(0, "suffix", ""))), nil }
 	case "partition", "rpartition":
-		return func(a args) (Value, error) {
-			sep := toStr(a.get(0, "sep", ""))
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "sep")
+			if err != nil {
+				return nil, err
+			}
+			sep, err := strArg(p[0], name)
+			if err != nil {
+				return nil, err
+			}
+			if sep == "" {
+				return nil, &RuntimeError{"empty separator"}
+			}
 			var i int
 			if name == "partition" {
 				i = strings.Index(s, sep)
@@ -286,382 +540,90 @@ func strMethod(s, name string) func(a args) (Value, error) {
 			return Tuple{s[:i], sep, s[i+len(sep):]}, nil
 		}
 	case "zfill":
-		return func(a args) (Value, error) {
-			w, _ := asInt(a.get(0, "width", int64(0)))
-			n := int(w) - len([]rune(s))
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "width")
+			if err != nil {
+				return nil, err
+			}
+			w, err := intArg(p[0], "")
+			if err != nil {
+				return nil, err
+			}
+			n := w - int64(runeLen(s))
 			if n <= 0 {
 				return s, nil
+			}
+			if n > DefaultMaxOutput {
+				return nil, &LimitError{"string too large"}
 			}
 			if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
-				return s[:1] + strings.Repeat("0", n) + s[1:], nil
+				return s[:1] + strings.Repeat("0", int(n)) + s[1:], nil
 			}
-			return strings.Repeat("0", n) + s, nil
+			return strings.Repeat("0", int(n)) + s, nil
 		}
 	case "ljust", "rjust", "center":
-		return func(a args) (Value, error) {
-			w, _ := asInt(a.get(0, "width", int64(0)))
-			fill := toStr(a.get(1, "fillchar", " "))
-			n := int(w) - len([]rune(s))
-			if n <= 0 {
-				return s, nil
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "width", "fillchar")
+			if err != nil {
+				return nil, err
 			}
-			switch name {
-			case "ljust":
-				return s + strings.Repeat(fill, n), nil
-			case "rjust":
-				return strings.Repeat(fill, n) + s, nil
+			w, err := intArg(p[0], "")
+			if err != nil {
+				return nil, err
 			}
-			left := n / 2
-			if n%2 == 1 && int(w)%2 == 1 {
-				left++
+			fill, err := strArg(or(p[1], " "), name)
+			if err != nil {
+				return nil, err
 			}
-			return strings.Repeat(fill, left) + s + strings.Repeat(fill, n-left), nil
+			if runeLen(fill) != 1 {
+				return nil, &TypeError{"The fill character must be exactly one character long"}
+			}
+			if name == "center" { // str.center pads the left side less
+				n := w - int64(runeLen(s))
+				if n <= 0 {
+					return s, nil
+				}
+				if n*int64(len(fill)) > DefaultMaxOutput {
+					return nil, &LimitError{"string too large"}
+				}
+				left := n/2 + (n & w & 1)
+				return strings.Repeat(fill, int(left)) + s + strings.Repeat(fill, int(n-left)), nil
+			}
+			return pyJustify(s, w, fill, name, DefaultMaxOutput)
 		}
-	case "encode", "decode":
-		return func(args) (Value, error) { return s, nil }
+	case "expandtabs":
+		return func(a *args) (Value, error) {
+			p, err := a.bind(name, "tabsize")
+			if err != nil {
+				return nil, err
+			}
+			ts, err := intArg(or(p[0], int64(8)), "")
+			if err != nil {
+				return nil, err
+			}
+			var b strings.Builder
+			col := int64(0)
+			for _, r := range s {
+				switch {
+				case r == '\t':
+					if ts > 0 {
+						n := ts - col%ts
+						if int64(b.Len())+n > DefaultMaxOutput {
+							return nil, &LimitError{"string too large"}
+						}
+						b.WriteString(strings.Repeat(" ", int(n)))
+						col += n
+					}
+				case r == '\n' || r == '\r':
+					b.WriteRune(r)
+					col = 0
+				default:
+					b.WriteRune(r)
+					col++
+				}
+			}
+			return b.String(), nil
+		}
 	}
 	return nil
-}
-
-func splitWhitespace(s string, maxsplit int, fromRight bool) []string {
-	if maxsplit < 0 {
-		return strings.Fields(s)
-	}
-	if fromRight {
-		var out []string
-		t := strings.TrimRightFunc(s, unicode.IsSpace)
-		for len(out) < maxsplit {
-			i := strings.LastIndexFunc(t, unicode.IsSpace)
-			if i < 0 {
-				break
-			}
-			out = append([]string{t[i+1:]}, out...)
-			t = strings.TrimRightFunc(t[:i], unicode.IsSpace)
-		}
-		if t != "" {
-			out = append([]string{t}, out...)
-		}
-		return out
-	}
-	var out []string
-	t := strings.TrimLeftFunc(s, unicode.IsSpace)
-	for len(out) < maxsplit && t != "" {
-		i := strings.IndexFunc(t, unicode.IsSpace)
-		if i < 0 {
-			break
-		}
-		out = append(out, t[:i])
-		t = strings.TrimLeftFunc(t[i:], unicode.IsSpace)
-	}
-	if t != "" {
-		out = append(out, t)
-	}
-	return out
-}
-
-func rsplitN(s, sep string, maxsplit int) []string {
-	var out []string
-	for len(out) < maxsplit {
-		i := strings.LastIndex(s, sep)
-		if i < 0 {
-			break
-		}
-		out = append([]string{s[i+len(sep):]}, out...)
-		s = s[:i]
-	}
-	return append([]string{s}, out...)
-}
-
-// pyFormat is str.format with positional and named fields (format specs
-// for padding and precision are not interpreted beyond ! conversions).
-func pyFormat(s string, a args) (Value, error) {
-	var b strings.Builder
-	auto := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '{' {
-			if i+1 < len(s) && s[i+1] == '{' {
-				b.WriteByte('{')
-				i++
-				continue
-			}
-			j := strings.IndexByte(s[i:], '}')
-			if j < 0 {
-				return nil, &RuntimeError{"Single '{' encountered in format string"}
-			}
-			field := s[i+1 : i+j]
-			i += j
-			conv := ""
-			if k := strings.IndexByte(field, '!'); k >= 0 {
-				conv = field[k+1:]
-				field = field[:k]
-			}
-			spec := ""
-			if k := strings.IndexByte(field, ':'); k >= 0 {
-				spec = field[k+1:]
-				field = field[:k]
-			}
-			var v Value
-			switch {
-			case field == "":
-				v = a.get(auto, "", &Undefined{})
-				auto++
-			default:
-				if n, err := strconv.Atoi(field); err == nil {
-					v = a.get(n, "", nil)
-					if n >= len(a.pos) {
-						return nil, &RuntimeError{"Replacement index out of range"}
-					}
-				} else {
-					name, rest, _ := strings.Cut(field, ".")
-					var ok bool
-					if a.kw != nil {
-						v, ok = a.kw.Get(name)
-					}
-					if !ok {
-						return nil, &RuntimeError{fmt.Sprintf("KeyError: '%s'", name)}
-					}
-					if rest != "" {
-						var err error
-						if v, err = getAttrPath(v, rest); err != nil {
-							return nil, err
-						}
-					}
-				}
-			}
-			out := toStr(v)
-			if conv == "r" {
-				out = repr(v)
-			}
-			if spec != "" {
-				out = applySpec(v, out, spec)
-			}
-			b.WriteString(out)
-			continue
-		}
-		if c == '}' && i+1 < len(s) && s[i+1] == '}' {
-			i++
-		}
-		b.WriteByte(c)
-	}
-	return b.String(), nil
-}
-
-// applySpec handles the common format specs: width/alignment and .Nf.
-func applySpec(v Value, s, spec string) string {
-	if strings.HasSuffix(spec, "f") {
-		if f, ok := number(v); ok {
-			p, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(spec, "."), "f"))
-			return strconv.FormatFloat(f, 'f', p, 64)
-		}
-	}
-	if strings.HasSuffix(spec, "d") {
-		spec = strings.TrimSuffix(spec, "d")
-	}
-	align := byte('<')
-	if _, ok := number(v); ok {
-		align = '>'
-	}
-	if len(spec) > 0 && (spec[0] == '<' || spec[0] == '>' || spec[0] == '^') {
-		align = spec[0]
-		spec = spec[1:]
-	}
-	w, err := strconv.Atoi(spec)
-	if err != nil {
-		return s
-	}
-	n := w - len([]rune(s))
-	if n <= 0 {
-		return s
-	}
-	switch align {
-	case '>':
-		return strings.Repeat(" ", n) + s
-	case '^':
-		return strings.Repeat(" ", n/2) + s + strings.Repeat(" ", n-n/2)
-	}
-	return s + strings.Repeat(" ", n)
-}
-
-// percentFormat is "…" % args.
-func percentFormat(s string, arg Value) (Value, error) {
-	var items []Value
-	if t, ok := arg.(Tuple); ok {
-		items = t
-	} else {
-		items = []Value{arg}
-	}
-	var b strings.Builder
-	k := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		if s[i] == '%' {
-			b.WriteByte('%')
-			continue
-		}
-		if k >= len(items) {
-			return nil, &TypeError{"not enough arguments for format string"}
-		}
-		v := items[k]
-		k++
-		switch s[i] {
-		case 's':
-			b.WriteString(toStr(v))
-		case 'r':
-			b.WriteString(repr(v))
-		case 'd', 'i':
-			f, ok := number(v)
-			if !ok {
-				return nil, &TypeError{"%d format: a number is required"}
-			}
-			b.WriteString(strconv.FormatInt(int64(f), 10))
-		case 'f':
-			f, _ := number(v)
-			b.WriteString(strconv.FormatFloat(f, 'f', 6, 64))
-		default:
-			return nil, &RuntimeError{"unsupported format character"}
-		}
-	}
-	return b.String(), nil
-}
-
-// globals are the functions every template sees.
-func globals(r *renderer) map[string]Value {
-	fn := func(name string, f func(a args) (Value, error)) *Func {
-		return &Func{name: name, fn: func(pos []Value, kw *Dict) (Value, error) { return f(args{pos, kw}) }}
-	}
-	return map[string]Value{
-		"range": fn("range", func(a args) (Value, error) {
-			var start, stop, step int64 = 0, 0, 1
-			nums := make([]int64, len(a.pos))
-			for i, v := range a.pos {
-				n, ok := asInt(v)
-				if !ok {
-					return nil, &TypeError{fmt.Sprintf("'%s' object cannot be interpreted as an integer", typeName(v))}
-				}
-				nums[i] = n
-			}
-			switch len(nums) {
-			case 1:
-				stop = nums[0]
-			case 2:
-				start, stop = nums[0], nums[1]
-			case 3:
-				start, stop, step = nums[0], nums[1], nums[2]
-			default:
-				return nil, &TypeError{"range expected 1 to 3 arguments"}
-			}
-			if step == 0 {
-				return nil, &RuntimeError{"range() arg 3 must not be zero"}
-			}
-			var out []Value
-			for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
-				if len(out) >= maxItems {
-					return nil, &RuntimeError{"range too large"}
-				}
-				out = append(out, i)
-			}
-			if out == nil {
-				out = []Value{}
-			}
-			return out, nil
-		}),
-		"dict": fn("dict", func(a args) (Value, error) {
-			d := NewDict()
-			if len(a.pos) > 0 {
-				if src, ok := a.pos[0].(*Dict); ok {
-					d = src.copy()
-				}
-			}
-			if a.kw != nil {
-				for i, k := range a.kw.keys {
-					d.Set(k, a.kw.vals[i])
-				}
-			}
-			return d, nil
-		}),
-		"namespace": fn("namespace", func(a args) (Value, error) {
-			d := NewDict()
-			if len(a.pos) > 0 {
-				if src, ok := a.pos[0].(*Dict); ok {
-					d = src.copy()
-				}
-			}
-			if a.kw != nil {
-				for i, k := range a.kw.keys {
-					d.Set(k, a.kw.vals[i])
-				}
-			}
-			return &Namespace{d}, nil
-		}),
-		"raise_exception": fn("raise_exception", func(a args) (Value, error) {
-			return nil, &TemplateError{toStr(a.get(0, "message", ""))}
-		}),
-		"strftime_now": fn("strftime_now", func(a args) (Value, error) {
-			return strftime(r.now(), toStr(a.get(0, "format", ""))), nil
-		}),
-		"lipsum": fn("lipsum", func(a args) (Value, error) { return "", nil }),
-	}
-}
-
-// strftime formats t with Python's (C locale) directives.
-func strftime(t time.Time, f string) string {
-	var b strings.Builder
-	for i := 0; i < len(f); i++ {
-		if f[i] != '%' || i+1 >= len(f) {
-			b.WriteByte(f[i])
-			continue
-		}
-		i++
-		switch f[i] {
-		case 'Y':
-			fmt.Fprintf(&b, "%04d", t.Year())
-		case 'y':
-			fmt.Fprintf(&b, "%02d", t.Year()%100)
-		case 'm':
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
-		case 'd':
-			fmt.Fprintf(&b, "%02d", t.Day())
-		case 'e':
-			fmt.Fprintf(&b, "%2d", t.Day())
-		case 'H':
-			fmt.Fprintf(&b, "%02d", t.Hour())
-		case 'I':
-			h := t.Hour() % 12
-			if h == 0 {
-				h = 12
-			}
-			fmt.Fprintf(&b, "%02d", h)
-		case 'M':
-			fmt.Fprintf(&b, "%02d", t.Minute())
-		case 'S':
-			fmt.Fprintf(&b, "%02d", t.Second())
-		case 'p':
-			if t.Hour() < 12 {
-				b.WriteString("AM")
-			} else {
-				b.WriteString("PM")
-			}
-		case 'b', 'h':
-			b.WriteString(t.Month().String()[:3])
-		case 'B':
-			b.WriteString(t.Month().String())
-		case 'a':
-			b.WriteString(t.Weekday().String()[:3])
-		case 'A':
-			b.WriteString(t.Weekday().String())
-		case 'j':
-			fmt.Fprintf(&b, "%03d", t.YearDay())
-		case '%':
-			b.WriteByte('%')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(f[i])
-		}
-	}
-	return b.String()
 }

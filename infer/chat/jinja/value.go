@@ -2,55 +2,100 @@ package jinja
 
 import (
 	"fmt"
-	"math"
-	"sort"
+	"math/big"
 	"strconv"
 	"strings"
 )
 
-// Value is a template value with Python semantics: nil (None), bool,
-// int64, float64, string, Markup, []Value (list), Tuple, *Dict,
-// *Undefined, *Namespace, *Gen (a one-shot iterator from map/select),
-// or something callable.
+// Value is a template value with Python semantics. The dynamic types are:
+//
+//	nil            None
+//	bool           True / False
+//	int64          int (values beyond int64 become *big.Int, as Python
+//	               ints have no size limit)
+//	*big.Int       int outside the int64 range
+//	float64        float
+//	string         str
+//	Markup         markupsafe.Markup (a str marked safe, from |safe)
+//	[]Value        list
+//	Tuple          tuple
+//	*Dict          dict (insertion-ordered)
+//	*Undefined     jinja2.Undefined (a missing variable, attribute or item)
+//
+// and a few internal ones (generators, range objects, dict views,
+// namespace(), loop, macros and built-in functions) that templates can
+// create but not pass in.
 type Value = any
 
-// Markup is a string marked safe (|safe): adding a plain string to it
-// HTML-escapes that string, as markupsafe does.
+// Markup is a string marked safe (|safe, |escape): adding a plain string
+// to it HTML-escapes that string, as markupsafe does.
 type Markup string
 
 // Tuple is an immutable sequence (printed with parentheses).
 type Tuple []Value
 
 // Undefined is a missing variable, attribute or item. It prints as "",
-// is false, iterates as empty; arithmetic, indexing or calling it fail.
-type Undefined struct{ hint string }
+// is false, iterates as empty and has length 0; arithmetic, comparison,
+// indexing, attribute access, calling it or serializing it fail with
+// an UndefinedError (or a SecurityError for an attribute the sandbox
+// refused).
+type Undefined struct {
+	msg      string
+	security bool
+}
 
 func (u *Undefined) err() error {
-	if u.hint == "" {
-		return &UndefinedError{"value is undefined"}
+	if u.security {
+		return &SecurityError{u.msg}
 	}
-	return &UndefinedError{u.hint}
+	return &UndefinedError{u.msg}
 }
 
-// Gen is the generator returned by map/select/reject filters: it can be
-// iterated once and has no length.
-type Gen struct {
-	items []Value
-	used  bool
+func undefinedName(name string) *Undefined {
+	return &Undefined{msg: fmt.Sprintf("'%s' is undefined", name)}
 }
 
-func (g *Gen) take() []Value {
-	if g.used {
-		return nil
+// undefinedAttr is the Undefined for obj.name (name a str) or obj[name].
+func undefinedAttr(obj Value, name Value) *Undefined {
+	if s, ok := name.(string); ok {
+		return &Undefined{msg: fmt.Sprintf("%s has no attribute %s", pyQuote(objectTypeRepr(obj)), pyQuote(s))}
 	}
-	g.used = true
-	return g.items
+	return &Undefined{msg: fmt.Sprintf("%s has no element %s", objectTypeRepr(obj), repr(name))}
 }
 
-// Namespace is the mutable object of namespace().
-type Namespace struct{ d *Dict }
+// unsafeUndefined is what the sandbox returns for a refused attribute.
+func unsafeUndefined(obj Value, name string) *Undefined {
+	return &Undefined{msg: fmt.Sprintf("access to attribute '%s' of '%s' object is unsafe.", name, typeName(obj)), security: true}
+}
 
-// Dict is an insertion-ordered mapping.
+// objectTypeRepr is jinja2.utils.object_type_repr.
+func objectTypeRepr(v Value) string {
+	if v == nil {
+		return "None"
+	}
+	switch v.(type) {
+	case Markup:
+		return "markupsafe.Markup object"
+	case *Namespace:
+		return "jinja2.utils.Namespace object"
+	case *LoopInfo:
+		return "jinja2.runtime.LoopContext object"
+	case *Macro:
+		return "jinja2.runtime.Macro object"
+	case *Undefined:
+		return "jinja2.runtime.Undefined object"
+	case *cycler:
+		return "jinja2.utils.Cycler object"
+	case *joiner:
+		return "jinja2.utils.Joiner object"
+	case groupTuple:
+		return "jinja2.filters._GroupTuple object"
+	}
+	return typeName(v) + " object"
+}
+
+// Dict is an insertion-ordered mapping with Python key semantics
+// (1, 1.0 and True are the same key).
 type Dict struct {
 	keys []Value
 	vals []Value
@@ -60,7 +105,8 @@ type Dict struct {
 // NewDict makes an empty dict.
 func NewDict() *Dict { return &Dict{idx: map[any]int{}} }
 
-// hashKey normalises a key as Python hashing does (1 == 1.0 == True).
+// hashKey normalises a key as Python hashing does; ok is false for an
+// unhashable value (list, dict).
 func hashKey(k Value) (any, bool) {
 	switch x := k.(type) {
 	case nil:
@@ -72,8 +118,10 @@ func hashKey(k Value) (any, bool) {
 		return int64(0), true
 	case int64:
 		return x, true
+	case *big.Int:
+		return "\x00int:" + x.String(), true
 	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
+		if x == float64(int64(x)) {
 			return int64(x), true
 		}
 		return x, true
@@ -82,24 +130,30 @@ func hashKey(k Value) (any, bool) {
 	case Markup:
 		return string(x), true
 	case Tuple:
-		parts := make([]string, len(x))
-		for i, v := range x {
+		var b strings.Builder
+		b.WriteString("\x00tuple")
+		for _, v := range x {
 			h, ok := hashKey(v)
 			if !ok {
 				return nil, false
 			}
-			parts[i] = fmt.Sprintf("%T:%v", h, h)
+			fmt.Fprintf(&b, "\x00%T:%v", h, h)
 		}
-		return "\x00tuple:" + strings.Join(parts, "\x00"), true
+		return b.String(), true
+	case *Undefined:
+		return "\x00undefined", true
+	case []Value, *Dict, *dictView, *Namespace:
+		return nil, false
 	}
-	return nil, false
+	return k, true // identity for functions, macros …
 }
 
-// Set stores k = v (keeping the first insertion position).
+// Set stores k = v (a new key goes last; an existing key keeps its
+// position). An unhashable key is ignored; callers check with hashKey.
 func (d *Dict) Set(k, v Value) {
 	h, ok := hashKey(k)
 	if !ok {
-		h = fmt.Sprintf("%p", k)
+		return
 	}
 	if i, ok := d.idx[h]; ok {
 		d.vals[i] = v
@@ -126,7 +180,8 @@ func (d *Dict) Get(k Value) (Value, bool) {
 // Len is the number of entries.
 func (d *Dict) Len() int { return len(d.keys) }
 
-// Keys returns the keys in insertion order.
+// Keys returns the keys in insertion order (the caller must not modify
+// the slice).
 func (d *Dict) Keys() []Value { return d.keys }
 
 func (d *Dict) copy() *Dict {
@@ -136,6 +191,78 @@ func (d *Dict) copy() *Dict {
 	}
 	return n
 }
+
+func (d *Dict) items() []Value {
+	out := make([]Value, len(d.keys))
+	for i, k := range d.keys {
+		out[i] = Tuple{k, d.vals[i]}
+	}
+	return out
+}
+
+// Namespace is the mutable object namespace() returns.
+type Namespace struct{ d *Dict }
+
+// Gen is a one-shot iterator: the generator that map, select, reject,
+// unique, batch … return, or a reversed() iterator. It can be iterated
+// once, is always true, and has no length.
+type Gen struct {
+	items []Value
+	used  bool
+	kind  string // Python type name: "generator", "list_reverseiterator" …
+}
+
+func newGen(items []Value) *Gen { return &Gen{items: items, kind: "generator"} }
+
+func (g *Gen) take() []Value {
+	if g.used {
+		return nil
+	}
+	g.used = true
+	return g.items
+}
+
+// Range is a range() object.
+type Range struct{ start, stop, step int64 }
+
+func (r *Range) len() int64 {
+	var n int64
+	if r.step > 0 && r.start < r.stop {
+		n = (r.stop - r.start + r.step - 1) / r.step
+	} else if r.step < 0 && r.start > r.stop {
+		n = (r.start - r.stop - r.step - 1) / (-r.step)
+	}
+	return n
+}
+
+func (r *Range) items() []Value {
+	n := r.len()
+	out := make([]Value, n)
+	for i := int64(0); i < n; i++ {
+		out[i] = r.start + i*r.step
+	}
+	return out
+}
+
+// dictView is dict.keys(), dict.values() or dict.items().
+type dictView struct {
+	d    *Dict
+	kind string // "keys", "values", "items"
+}
+
+func (v *dictView) items() []Value {
+	switch v.kind {
+	case "keys":
+		return append([]Value(nil), v.d.keys...)
+	case "values":
+		return append([]Value(nil), v.d.vals...)
+	}
+	return v.d.items()
+}
+
+// groupTuple is an item of |groupby: a (grouper, list) tuple whose fields
+// are also attributes.
+type groupTuple Tuple
 
 // ---- Python conversions ----
 
@@ -153,6 +280,8 @@ func toStr(v Value) string {
 		return "False"
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case *big.Int:
+		return x.String()
 	case float64:
 		return pyFloat(x)
 	case string:
@@ -171,20 +300,11 @@ func repr(v Value) string {
 	case Markup:
 		return "Markup(" + pyQuote(string(x)) + ")"
 	case []Value:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = repr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		return "[" + joinRepr(x) + "]"
 	case Tuple:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = repr(e)
-		}
-		if len(x) == 1 {
-			return "(" + parts[0] + ",)"
-		}
-		return "(" + strings.Join(parts, ", ") + ")"
+		return tupleRepr(x)
+	case groupTuple:
+		return tupleRepr(Tuple(x))
 	case *Dict:
 		parts := make([]string, len(x.keys))
 		for i, k := range x.keys {
@@ -194,15 +314,48 @@ func repr(v Value) string {
 	case *Undefined:
 		return "Undefined"
 	case *Gen:
-		return "<generator object at 0x7f0000000000>"
+		return "<" + x.kind + " object at 0x7f0000000000>"
+	case *Range:
+		if x.step == 1 {
+			return fmt.Sprintf("range(%d, %d)", x.start, x.stop)
+		}
+		return fmt.Sprintf("range(%d, %d, %d)", x.start, x.stop, x.step)
+	case *dictView:
+		return "dict_" + x.kind + "([" + joinRepr(x.items()) + "])"
 	case *Namespace:
 		return "<Namespace " + repr(x.d) + ">"
-	case nil, bool, int64, float64:
+	case nil, bool, int64, *big.Int, float64:
 		return toStr(v)
 	case *LoopInfo:
-		return "<LoopContext>"
+		return fmt.Sprintf("<LoopContext %d/%d>", x.index+1, x.length)
+	case *Func:
+		if x.self != "" {
+			return fmt.Sprintf("<built-in method %s of %s object at 0x7f0000000000>", x.name, x.self)
+		}
+		return fmt.Sprintf("<built-in function %s>", x.name)
+	case *Macro:
+		return fmt.Sprintf("<Macro '%s'>", x.node.name)
+	case *cycler:
+		return "<jinja2.utils.Cycler object at 0x7f0000000000>"
+	case *joiner:
+		return "<jinja2.utils.Joiner object at 0x7f0000000000>"
 	}
 	return fmt.Sprintf("<%T>", v)
+}
+
+func joinRepr(items []Value) string {
+	parts := make([]string, len(items))
+	for i, e := range items {
+		parts[i] = repr(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func tupleRepr(x Tuple) string {
+	if len(x) == 1 {
+		return "(" + repr(x[0]) + ",)"
+	}
+	return "(" + joinRepr(x) + ")"
 }
 
 // pyQuote quotes like Python's repr of a str.
@@ -226,53 +379,21 @@ func pyQuote(s string) string {
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && !isPrintable(r):
+			switch {
+			case r <= 0xff:
+				fmt.Fprintf(&b, `\x%02x`, r)
+			case r <= 0xffff:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				fmt.Fprintf(&b, `\U%08x`, r)
+			}
 		default:
 			b.WriteRune(r)
 		}
 	}
 	b.WriteByte(q)
 	return b.String()
-}
-
-// pyFloat formats a float as Python's repr.
-func pyFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX, shortest
-	mant, expS, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(expS)
-	neg := strings.HasPrefix(mant, "-")
-	mant = strings.TrimPrefix(mant, "-")
-	digits := strings.Replace(mant, ".", "", 1)
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	if exp < -4 || exp >= 16 {
-		m := digits[:1]
-		if len(digits) > 1 {
-			m += "." + digits[1:]
-		}
-		es := "+"
-		if exp < 0 {
-			es = "-"
-			exp = -exp
-		}
-		return fmt.Sprintf("%s%se%s%02d", sign, m, es, exp)
-	}
-	if exp >= 0 {
-		if len(digits) <= exp+1 {
-			return sign + digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
-		}
-		return sign + digits[:exp+1] + "." + digits[exp+1:]
-	}
-	return sign + "0." + strings.Repeat("0", -exp-1) + digits
 }
 
 // truthy is Python's bool().
@@ -286,6 +407,8 @@ func truthy(v Value) bool {
 		return x
 	case int64:
 		return x != 0
+	case *big.Int:
+		return x.Sign() != 0
 	case float64:
 		return x != 0
 	case string:
@@ -298,18 +421,22 @@ func truthy(v Value) bool {
 		return len(x) > 0
 	case *Dict:
 		return x.Len() > 0
+	case *Range:
+		return x.len() > 0
+	case *dictView:
+		return x.d.Len() > 0
 	}
 	return true
 }
 
-// typeName is Python's type(v).__name__ as Jinja's messages show it.
+// typeName is Python's type(v).__name__.
 func typeName(v Value) string {
 	switch v.(type) {
 	case nil:
 		return "NoneType"
 	case bool:
 		return "bool"
-	case int64:
+	case int64, *big.Int:
 		return "int"
 	case float64:
 		return "float"
@@ -321,45 +448,35 @@ func typeName(v Value) string {
 		return "list"
 	case Tuple:
 		return "tuple"
+	case groupTuple:
+		return "_GroupTuple"
 	case *Dict:
 		return "dict"
 	case *Undefined:
 		return "Undefined"
 	case *Gen:
-		return "generator"
+		return v.(*Gen).kind
+	case *Range:
+		return "range"
+	case *dictView:
+		return "dict_" + v.(*dictView).kind
 	case *Namespace:
 		return "Namespace"
+	case *LoopInfo:
+		return "LoopContext"
+	case *Func:
+		if v.(*Func).self != "" {
+			return "builtin_function_or_method"
+		}
+		return "function"
+	case *Macro:
+		return "Macro"
+	case *cycler:
+		return "Cycler"
+	case *joiner:
+		return "Joiner"
 	}
 	return "object"
-}
-
-// number returns v as a float and whether it is numeric (bool counts).
-func number(v Value) (float64, bool) {
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	case int64:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
-}
-
-func asInt(v Value) (int64, bool) {
-	switch x := v.(type) {
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	case int64:
-		return x, true
-	}
-	return 0, false
 }
 
 func isStr(v Value) (string, bool) {
@@ -372,139 +489,53 @@ func isStr(v Value) (string, bool) {
 	return "", false
 }
 
-// equal is Python's ==.
-func equal(a, b Value) bool {
-	if ua, ok := a.(*Undefined); ok {
-		_, ub := b.(*Undefined)
-		return ub && ua != nil
-	}
-	if _, ok := b.(*Undefined); ok {
-		return false
-	}
-	if x, ok := number(a); ok {
-		if y, ok := number(b); ok {
-			return x == y
-		}
-		return false
-	}
-	if x, ok := isStr(a); ok {
-		y, ok := isStr(b)
-		return ok && x == y
-	}
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case []Value:
-		y, ok := b.([]Value)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case Tuple:
-		y, ok := b.(Tuple)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *Dict:
-		y, ok := b.(*Dict)
-		if !ok || x.Len() != y.Len() {
-			return false
-		}
-		for i, k := range x.keys {
-			v, ok := y.Get(k)
-			if !ok || !equal(x.vals[i], v) {
-				return false
-			}
-		}
-		return true
-	}
-	return a == b
-}
-
-// compare orders a and b (-1, 0, 1) for <, >, sort.
-func compare(a, b Value) (int, error) {
-	if x, ok := number(a); ok {
-		if y, ok := number(b); ok {
-			switch {
-			case x < y:
-				return -1, nil
-			case x > y:
-				return 1, nil
-			}
-			return 0, nil
-		}
-	}
-	if x, ok := isStr(a); ok {
-		if y, ok := isStr(b); ok {
-			return strings.Compare(x, y), nil
-		}
-	}
-	la, oka := asSeq(a)
-	lb, okb := asSeq(b)
-	if oka && okb {
-		for i := 0; i < len(la) && i < len(lb); i++ {
-			if equal(la[i], lb[i]) {
-				continue
-			}
-			return compare(la[i], lb[i])
-		}
-		return compareInts(len(la), len(lb)), nil
-	}
-	return 0, &TypeError{fmt.Sprintf("'<' not supported between instances of '%s' and '%s'", typeName(a), typeName(b))}
-}
-
-func compareInts(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
+// asSeq returns the items of a list-like value (list, tuple, range).
 func asSeq(v Value) ([]Value, bool) {
 	switch x := v.(type) {
 	case []Value:
 		return x, true
 	case Tuple:
 		return x, true
+	case groupTuple:
+		return x, true
+	case *Range:
+		return x.items(), true
 	}
 	return nil, false
 }
 
-// iterate returns the items a for loop over v sees.
+// iterate returns the items a for loop over v sees (Python's iter()).
 func iterate(v Value) ([]Value, error) {
 	switch x := v.(type) {
 	case []Value:
 		return x, nil
 	case Tuple:
 		return x, nil
+	case groupTuple:
+		return x, nil
 	case *Dict:
 		return append([]Value(nil), x.keys...), nil
 	case string:
 		return chars(x), nil
 	case Markup:
-		return chars(string(x)), nil
+		items := chars(string(x))
+		for i, c := range items {
+			items[i] = Markup(c.(string))
+		}
+		return items, nil
 	case *Undefined:
+		if x.security {
+			return nil, x.err()
+		}
 		return nil, nil
 	case *Gen:
 		return x.take(), nil
-	case nil:
-		return nil, &TypeError{"'NoneType' object is not iterable"}
+	case *Range:
+		return x.items(), nil
+	case *dictView:
+		return x.items(), nil
 	}
-	return nil, &TypeError{fmt.Sprintf("'%s' object is not iterable", typeName(v))}
+	return nil, typeErrorf("'%s' object is not iterable", typeName(v))
 }
 
 func chars(s string) []Value {
@@ -519,43 +550,193 @@ func chars(s string) []Value {
 func length(v Value) (int, error) {
 	switch x := v.(type) {
 	case string:
-		return len([]rune(x)), nil
+		return runeLen(x), nil
 	case Markup:
-		return len([]rune(string(x))), nil
+		return runeLen(string(x)), nil
 	case []Value:
 		return len(x), nil
 	case Tuple:
+		return len(x), nil
+	case groupTuple:
 		return len(x), nil
 	case *Dict:
 		return x.Len(), nil
 	case *Undefined:
 		return 0, nil
+	case *Range:
+		return int(x.len()), nil
+	case *dictView:
+		return x.d.Len(), nil
 	}
-	return 0, &TypeError{fmt.Sprintf("object of type '%s' has no len()", typeName(v))}
+	return 0, typeErrorf("object of type '%s' has no len()", typeName(v))
 }
 
-// sortValues sorts in place with compare (stable).
-func sortValues(vs []Value, key func(Value) Value, reverse bool) error {
-	var err error
-	sort.SliceStable(vs, func(i, j int) bool {
-		a, b := vs[i], vs[j]
-		if key != nil {
-			a, b = key(a), key(b)
-		}
-		c, e := compare(a, b)
-		if e != nil && err == nil {
-			err = e
-		}
-		if reverse {
-			return c > 0
-		}
-		return c < 0
-	})
-	return err
+func runeLen(s string) int {
+	n := 0
+	for range s {
+		n++
+	}
+	return n
 }
 
-// escapeHTML is markupsafe.escape.
+// equal is Python's ==.
+func equal(a, b Value) bool {
+	if _, ok := a.(*Undefined); ok {
+		_, ok := b.(*Undefined)
+		return ok
+	}
+	if _, ok := b.(*Undefined); ok {
+		return false
+	}
+	if isNumber(a) {
+		if isNumber(b) {
+			c, ok := numCompare(a, b)
+			return ok && c == 0
+		}
+		return false
+	}
+	if x, ok := isStr(a); ok {
+		y, ok := isStr(b)
+		return ok && x == y
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case []Value:
+		y, ok := b.([]Value)
+		return ok && seqEqual(x, y)
+	case Tuple:
+		switch y := b.(type) {
+		case Tuple:
+			return seqEqual(x, y)
+		case groupTuple:
+			return seqEqual(x, y)
+		}
+		return false
+	case groupTuple:
+		switch y := b.(type) {
+		case Tuple:
+			return seqEqual(x, y)
+		case groupTuple:
+			return seqEqual(x, y)
+		}
+		return false
+	case *Range:
+		y, ok := b.(*Range)
+		return ok && seqEqual(x.items(), y.items())
+	case *Dict:
+		y, ok := b.(*Dict)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		for i, k := range x.keys {
+			v, ok := y.Get(k)
+			if !ok || !equal(x.vals[i], v) {
+				return false
+			}
+		}
+		return true
+	case *dictView:
+		y, ok := b.(*dictView)
+		if !ok || x.kind != y.kind || x.kind == "values" {
+			return ok && x == y
+		}
+		return equal(dictFromItems(x), dictFromItems(y))
+	}
+	return a == b
+}
+
+func dictFromItems(v *dictView) *Dict {
+	d := NewDict()
+	for _, it := range v.items() {
+		if t, ok := it.(Tuple); ok {
+			d.Set(t[0], t[1])
+		} else {
+			d.Set(it, nil)
+		}
+	}
+	return d
+}
+
+func seqEqual(x, y []Value) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compare orders a and b (-1, 0, 1) as Python's < does, or fails with
+// Python's TypeError for types that have no order.
+func compare(op string, a, b Value) (int, error) {
+	if u, ok := a.(*Undefined); ok {
+		return 0, u.err()
+	}
+	if u, ok := b.(*Undefined); ok {
+		return 0, u.err()
+	}
+	if isNumber(a) && isNumber(b) {
+		c, ok := numCompare(a, b)
+		if !ok {
+			return 2, nil // NaN: every comparison is false
+		}
+		return c, nil
+	}
+	if x, ok := isStr(a); ok {
+		if y, ok := isStr(b); ok {
+			return strings.Compare(x, y), nil
+		}
+	}
+	sameKind := false
+	switch a.(type) {
+	case []Value:
+		_, sameKind = b.([]Value)
+	case Tuple, groupTuple:
+		switch b.(type) {
+		case Tuple, groupTuple:
+			sameKind = true
+		}
+	}
+	if sameKind {
+		la, _ := asSeq(a)
+		lb, _ := asSeq(b)
+		for i := 0; i < len(la) && i < len(lb); i++ {
+			if equal(la[i], lb[i]) {
+				continue
+			}
+			return compare(op, la[i], lb[i])
+		}
+		return cmpInt(int64(len(la)), int64(len(lb))), nil
+	}
+	return 0, typeErrorf("'%s' not supported between instances of '%s' and '%s'", op, typeName(a), typeName(b))
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// escapeHTML is markupsafe.escape on a plain string.
 func escapeHTML(s string) string {
-	r := strings.NewReplacer("&", "&amp;", ">", "&gt;", "<", "&lt;", "'", "&#39;", "\"", "&#34;")
-	return r.Replace(s)
+	return htmlEscaper.Replace(s)
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", ">", "&gt;", "<", "&lt;", "'", "&#39;", "\"", "&#34;")
+
+// escape is markupsafe.escape: Markup stays as it is, anything else is
+// converted with str() and escaped.
+func escape(v Value) Markup {
+	if m, ok := v.(Markup); ok {
+		return m
+	}
+	return Markup(escapeHTML(toStr(v)))
 }
