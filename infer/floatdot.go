@@ -17,6 +17,8 @@ type floatKernelSet struct {
 	f32x4         func(w *float32, x *float32, stride, n int, out *[4]float32)
 	// two weight rows × four activation rows, n a multiple of 8
 	x2x4 func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[8]float32)
+	// three weight rows × four activation rows, n a multiple of 8
+	x3x4 func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[12]float32)
 }
 
 var floatKernels *floatKernelSet
@@ -39,7 +41,20 @@ func matmulFloat(dst, x []float32, w *Weight, n, lo, hi int) {
 		for ; j+4 <= n && k.x2x4 != nil; j += 4 {
 			xs := x[j*cols:]
 			var out8 [8]float32
+			var out12 [12]float32
 			r := b0
+			for ; k.x3x4 != nil && r+3 <= b1; r += 3 {
+				row := w.Data[r*w.RowSize : (r+3)*w.RowSize]
+				k.x3x4(w.Type, unsafe.Pointer(&row[0]), w.RowSize, &xs[0], cols, main8, &out12)
+				for q := 0; q < 12; q++ {
+					rr, jj := r+q/4, j+q%4
+					s := out12[q]
+					if main8 < cols {
+						s += floatTail(w.Type, w.Data[rr*w.RowSize:(rr+1)*w.RowSize], xs[(q%4)*cols:(q%4+1)*cols], main8)
+					}
+					dst[jj*w.Rows+rr] = s
+				}
+			}
 			for ; r+2 <= b1; r += 2 {
 				row := w.Data[r*w.RowSize : (r+2)*w.RowSize]
 				k.x2x4(w.Type, unsafe.Pointer(&row[0]), w.RowSize, &xs[0], cols, main8, &out8)

@@ -67,3 +67,28 @@ func init() {
 		attnF16Axpy = axpyF16
 	}
 }
+
+//go:noescape
+func dotF16x3x4(w *uint16, wstride int, x *float32, stride int, n int, out *[12]float32)
+
+//go:noescape
+func dotBF16x3x4(w *uint16, wstride int, x *float32, stride int, n int, out *[12]float32)
+
+//go:noescape
+func dotF32x3x4(w *float32, wstride int, x *float32, stride int, n int, out *[12]float32)
+
+func init() {
+	if floatKernels == nil {
+		return
+	}
+	floatKernels.x3x4 = func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[12]float32) {
+		switch t {
+		case gguf.F16:
+			dotF16x3x4((*uint16)(w), wstride, x, stride, n, out)
+		case gguf.BF16:
+			dotBF16x3x4((*uint16)(w), wstride, x, stride, n, out)
+		default:
+			dotF32x3x4((*float32)(w), wstride, x, stride, n, out)
+		}
+	}
+}

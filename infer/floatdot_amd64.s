@@ -223,3 +223,92 @@ axloop:
 axdone:
 	VZEROUPPER
 	RET
+
+// Three weight rows (w, w+ws, w+2·ws bytes) × four activation rows, 8
+// elements per step: 7 loads feed 12 FMAs into 12 accumulators. out gets
+// the 12 sums row-major by weight row.
+#define KERNEL3x4(NAME, L0, L1, L2, WSTEP) \
+TEXT NAME(SB), NOSPLIT, $0-48 \
+	MOVQ w+0(FP), SI \
+	MOVQ wstride+8(FP), R12 \
+	LEAQ (SI)(R12*1), DX \
+	LEAQ (DX)(R12*1), BX \
+	MOVQ x+16(FP), DI \
+	MOVQ stride+24(FP), R8 \
+	SHLQ $2, R8 \
+	MOVQ n+32(FP), CX \
+	LEAQ (DI)(R8*1), R9 \
+	LEAQ (R9)(R8*1), R10 \
+	LEAQ (R10)(R8*1), R11 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+	VXORPS Y8, Y8, Y8 \
+	VXORPS Y9, Y9, Y9 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11 \
+loop: \
+	CMPQ CX, $8 \
+	JL   done \
+	L0 \
+	L1 \
+	L2 \
+	VMOVUPS (DI), Y15 \
+	VFMADD231PS Y15, Y12, Y0 \
+	VFMADD231PS Y15, Y13, Y4 \
+	VFMADD231PS Y15, Y14, Y8 \
+	VMOVUPS (R9), Y15 \
+	VFMADD231PS Y15, Y12, Y1 \
+	VFMADD231PS Y15, Y13, Y5 \
+	VFMADD231PS Y15, Y14, Y9 \
+	VMOVUPS (R10), Y15 \
+	VFMADD231PS Y15, Y12, Y2 \
+	VFMADD231PS Y15, Y13, Y6 \
+	VFMADD231PS Y15, Y14, Y10 \
+	VMOVUPS (R11), Y15 \
+	VFMADD231PS Y15, Y12, Y3 \
+	VFMADD231PS Y15, Y13, Y7 \
+	VFMADD231PS Y15, Y14, Y11 \
+	ADDQ $WSTEP, SI \
+	ADDQ $WSTEP, DX \
+	ADDQ $WSTEP, BX \
+	ADDQ $32, DI \
+	ADDQ $32, R9 \
+	ADDQ $32, R10 \
+	ADDQ $32, R11 \
+	SUBQ $8, CX \
+	JMP  loop \
+done: \
+	MOVQ out+40(FP), AX \
+	HSUM(Y0, X0, 0(AX)) \
+	HSUM(Y1, X1, 4(AX)) \
+	HSUM(Y2, X2, 8(AX)) \
+	HSUM(Y3, X3, 12(AX)) \
+	HSUM(Y4, X4, 16(AX)) \
+	HSUM(Y5, X5, 20(AX)) \
+	HSUM(Y6, X6, 24(AX)) \
+	HSUM(Y7, X7, 28(AX)) \
+	HSUM(Y8, X8, 32(AX)) \
+	HSUM(Y9, X9, 36(AX)) \
+	HSUM(Y10, X10, 40(AX)) \
+	HSUM(Y11, X11, 44(AX)) \
+	VZEROUPPER \
+	RET
+
+#define LH3(R, Y) VCVTPH2PS (R), Y
+#define LB3(R, Y) VPMOVZXWD (R), Y; VPSLLD $16, Y, Y
+#define LF3(R, Y) VMOVUPS (R), Y
+
+// func dotF16x3x4(w *uint16, wstride int, x *float32, stride int, n int, out *[12]float32)
+KERNEL3x4(·dotF16x3x4, LH3(SI, Y12), LH3(DX, Y13), LH3(BX, Y14), 16)
+
+// func dotBF16x3x4(w *uint16, wstride int, x *float32, stride int, n int, out *[12]float32)
+KERNEL3x4(·dotBF16x3x4, LB3(SI, Y12), LB3(DX, Y13), LB3(BX, Y14), 16)
+
+// func dotF32x3x4(w *float32, wstride int, x *float32, stride int, n int, out *[12]float32)
+KERNEL3x4(·dotF32x3x4, LF3(SI, Y12), LF3(DX, Y13), LF3(BX, Y14), 32)
