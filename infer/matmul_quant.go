@@ -20,9 +20,6 @@ var kKernels = map[gguf.Type]func(nb int, w, x []byte) float32{}
 // quantKernels4 take four Q8_0 activation rows (xstride bytes apart).
 var quantKernels4 = map[gguf.Type]func(nb int, w, x []byte, xstride int, out *[4]float32){}
 
-// quantKernels2x4 take two weight rows and four Q8_0 activation rows.
-var quantKernels2x4 = map[gguf.Type]func(nb int, w []byte, wstride int, x []byte, xstride int, out *[8]float32){}
-
 // kKernels4 take four activation rows (xstride bytes apart) per weight row.
 var kKernels4 = map[gguf.Type]func(nb int, w, x []byte, xstride int, out *[4]float32){}
 
@@ -58,31 +55,22 @@ func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool {
 			k = dotQ4_0Go
 		}
 	}
-	rowsBy4(c, dst, w, n, nb, act, actRow, k, quantKernels4[w.Type], quantKernels2x4[w.Type])
+	rowsBy4(c, dst, w, n, nb, act, actRow, k, quantKernels4[w.Type])
 	return true
 }
 
 // rowsBy4 runs the kernels over all weight rows (in parallel, cache-sized
 // row blocks) and activation rows (four at a time when k4 exists).
 func rowsBy4(c *CPU, dst []float32, w *Weight, n, nb int, act []byte, actRow int,
-	k func(nb int, w, x []byte) float32, k4 func(nb int, w, x []byte, xstride int, out *[4]float32),
-	k2x4 func(nb int, w []byte, wstride int, x []byte, xstride int, out *[8]float32)) {
+	k func(nb int, w, x []byte) float32, k4 func(nb int, w, x []byte, xstride int, out *[4]float32)) {
 	c.parallel(w.Rows, 8, func(_, lo, hi int) {
 		var out [4]float32
-		var out8 [8]float32
 		block := max(1, (64<<10)/w.RowSize)
 		for b0 := lo; b0 < hi; b0 += block {
 			b1 := min(hi, b0+block)
 			j := 0
 			for ; k4 != nil && j+4 <= n; j += 4 {
-				r := b0
-				for ; k2x4 != nil && r+2 <= b1; r += 2 {
-					k2x4(nb, w.Data[r*w.RowSize:(r+2)*w.RowSize], w.RowSize, act[j*actRow:], actRow, &out8)
-					for q := 0; q < 8; q++ {
-						dst[(j+q%4)*w.Rows+r+q/4] = out8[q]
-					}
-				}
-				for ; r < b1; r++ {
+				for r := b0; r < b1; r++ {
 					k4(nb, w.Data[r*w.RowSize:(r+1)*w.RowSize], act[j*actRow:], actRow, &out)
 					for q := 0; q < 4; q++ {
 						dst[(j+q)*w.Rows+r] = out[q]
@@ -190,7 +178,7 @@ func matmulK(c *CPU, dst, x []float32, w *Weight, n int, k func(nb int, w, x []b
 	for j := 0; j < n; j++ {
 		act = q8k.Quantize(act, x[j*w.Cols:(j+1)*w.Cols])
 	}
-	rowsBy4(c, dst, w, n, nb, act, actRow, k, kKernels4[w.Type], nil)
+	rowsBy4(c, dst, w, n, nb, act, actRow, k, kKernels4[w.Type])
 }
 
 // actType is the activation format ggml-cpu pairs with a weight type.

@@ -91,15 +91,3 @@ func init() {
 		return dotQ5_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
 	}
 }
-
-//go:noescape
-func dotQ8_0x2x4(nb int, w *byte, wstride int, x *byte, xstride int, out *[8]float32)
-
-func init() {
-	if !haveFloatAsm {
-		return
-	}
-	quantKernels2x4[gguf.Q8_0] = func(nb int, w []byte, wstride int, x []byte, xstride int, out *[8]float32) {
-		dotQ8_0x2x4(nb, (*byte)(unsafe.Pointer(&w[0])), wstride, (*byte)(unsafe.Pointer(&x[0])), xstride, out)
-	}
-}

@@ -2,24 +2,6 @@
 
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
 // times the Q8_K values at Q8OFF(DI), scaled by the scales picked from Y11
-// One activation row XR against two Q8_0 weight rows (|w0| Y8, |w1| Y9,
-// scales Y11/Y12, signs read from 2(SI)/2(DX)): A0 += w0·x, A1 += w1·x.
-#define Q80_ROW2(XR, A0, A1) \
-	VMOVDQU 4(XR), Y13 \
-	VBROADCASTSS (XR), Y15 \
-	VPSIGNB 2(SI), Y13, Y14 \
-	VPMADDUBSW Y14, Y8, Y14 \
-	VPMADDWD Y10, Y14, Y14 \
-	VCVTDQ2PS Y14, Y14 \
-	VMULPS Y11, Y14, Y14 \
-	VFMADD231PS Y15, Y14, A0 \
-	VPSIGNB 2(DX), Y13, Y14 \
-	VPMADDUBSW Y14, Y9, Y14 \
-	VPMADDWD Y10, Y14, Y14 \
-	VCVTDQ2PS Y14, Y14 \
-	VMULPS Y12, Y14, Y14 \
-	VFMADD231PS Y15, Y14, A1
-
 // A group recomputing the nibbles from QOFF(SI).
 #define Q4K_XGROUP(QOFF, XR, Q8OFF, SA, SB) \
 	VMOVDQU QOFF(SI), Y4 \
@@ -724,68 +706,4 @@ q5kdone:
 	VADDSS X13, X0, X0
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
-	RET
-
-// func dotQ8_0x2x4(nb int, w *byte, wstride int, x *byte, xstride int, out *[8]float32)
-// Two Q8_0 weight rows (wstride bytes apart) × four packed Q8_0 activation
-// rows (36-byte blocks, xstride bytes apart).
-TEXT ·dotQ8_0x2x4(SB), NOSPLIT, $0-48
-	MOVQ nb+0(FP), CX
-	MOVQ w+8(FP), SI
-	MOVQ wstride+16(FP), DX
-	ADDQ SI, DX
-	MOVQ x+24(FP), DI
-	MOVQ xstride+32(FP), R13
-	LEAQ (DI)(R13*1), R9
-	LEAQ (R9)(R13*1), R10
-	LEAQ (R10)(R13*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	MOVL $0x00010001, AX
-	VMOVD AX, X10
-	VPBROADCASTD X10, Y10
-q80x2x4loop:
-	TESTQ CX, CX
-	JZ    q80x2x4done
-	MOVWLZX (SI), AX
-	VMOVD AX, X11
-	VCVTPH2PS X11, X11
-	VBROADCASTSS X11, Y11
-	MOVWLZX (DX), AX
-	VMOVD AX, X12
-	VCVTPH2PS X12, X12
-	VBROADCASTSS X12, Y12
-	VMOVDQU 2(SI), Y8
-	VPSIGNB Y8, Y8, Y8
-	VMOVDQU 2(DX), Y9
-	VPSIGNB Y9, Y9, Y9
-	Q80_ROW2(DI, Y0, Y4)
-	Q80_ROW2(R9, Y1, Y5)
-	Q80_ROW2(R10, Y2, Y6)
-	Q80_ROW2(R11, Y3, Y7)
-	ADDQ $34, SI
-	ADDQ $34, DX
-	ADDQ $36, DI
-	ADDQ $36, R9
-	ADDQ $36, R10
-	ADDQ $36, R11
-	DECQ CX
-	JMP  q80x2x4loop
-q80x2x4done:
-	MOVQ out+40(FP), AX
-	HSUMTO(Y0, X0, 0(AX))
-	HSUMTO(Y1, X1, 4(AX))
-	HSUMTO(Y2, X2, 8(AX))
-	HSUMTO(Y3, X3, 12(AX))
-	HSUMTO(Y4, X4, 16(AX))
-	HSUMTO(Y5, X5, 20(AX))
-	HSUMTO(Y6, X6, 24(AX))
-	HSUMTO(Y7, X7, 28(AX))
-	VZEROUPPER
 	RET

@@ -135,38 +135,3 @@ func TestQuantKernels4(t *testing.T) {
 		}
 	}
 }
-
-// TestQuantKernels2x4: the two-by-four kernels equal one-row calls.
-func TestQuantKernels2x4(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for typ, k2 := range quantKernels2x4 {
-		k1 := quantKernels[typ]
-		cols := 512
-		var w []byte
-		for r := 0; r < 2; r++ {
-			wv := make([]float32, cols)
-			for i := range wv {
-				wv[i] = float32(rng.NormFloat64())
-			}
-			w, _ = quantize.QuantizeRows(typ, w, wv)
-		}
-		wrow := len(w) / 2
-		rowSize := cols / 32 * 36
-		act := make([]byte, 4*rowSize)
-		for r := 0; r < 4; r++ {
-			xv := make([]float32, cols)
-			for i := range xv {
-				xv[i] = float32(rng.NormFloat64()) * float32(r+1)
-			}
-			packActQ8_0(act[r*rowSize:(r+1)*rowSize], xv)
-		}
-		var out [8]float32
-		k2(cols/32, w, wrow, act, rowSize, &out)
-		for q := 0; q < 8; q++ {
-			want := k1(cols/32, w[(q/4)*wrow:], act[(q%4)*rowSize:(q%4+1)*rowSize])
-			if d := math.Abs(float64(out[q] - want)); d > 1e-4*math.Abs(float64(want))+1e-4 {
-				t.Errorf("%s w%d x%d: %g, one-row kernel %g", typ, q/4, q%4, out[q], want)
-			}
-		}
-	}
-}
