@@ -15,8 +15,6 @@ type floatKernelSet struct {
 	f32x1         func(w *float32, x *float32, n int) float32
 	f16x4, bf16x4 func(w *uint16, x *float32, stride, n int, out *[4]float32)
 	f32x4         func(w *float32, x *float32, stride, n int, out *[4]float32)
-	// two weight rows × four activation rows, n a multiple of 8
-	x2x4 func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[8]float32)
 	// three weight rows × four activation rows, n a multiple of 8
 	x3x4 func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[12]float32)
 }
@@ -38,9 +36,8 @@ func matmulFloat(dst, x []float32, w *Weight, n, lo, hi int) {
 		b1 := min(hi, b0+block)
 		j := 0
 		main8 := cols &^ 7
-		for ; j+4 <= n && k.x2x4 != nil; j += 4 {
+		for ; j+4 <= n && k.x3x4 != nil; j += 4 {
 			xs := x[j*cols:]
-			var out8 [8]float32
 			var out12 [12]float32
 			r := b0
 			for ; k.x3x4 != nil && r+3 <= b1; r += 3 {
@@ -49,18 +46,6 @@ func matmulFloat(dst, x []float32, w *Weight, n, lo, hi int) {
 				for q := 0; q < 12; q++ {
 					rr, jj := r+q/4, j+q%4
 					s := out12[q]
-					if main8 < cols {
-						s += floatTail(w.Type, w.Data[rr*w.RowSize:(rr+1)*w.RowSize], xs[(q%4)*cols:(q%4+1)*cols], main8)
-					}
-					dst[jj*w.Rows+rr] = s
-				}
-			}
-			for ; r+2 <= b1; r += 2 {
-				row := w.Data[r*w.RowSize : (r+2)*w.RowSize]
-				k.x2x4(w.Type, unsafe.Pointer(&row[0]), w.RowSize, &xs[0], cols, main8, &out8)
-				for q := 0; q < 8; q++ {
-					rr, jj := r+q/4, j+q%4
-					s := out8[q]
 					if main8 < cols {
 						s += floatTail(w.Type, w.Data[rr*w.RowSize:(rr+1)*w.RowSize], xs[(q%4)*cols:(q%4+1)*cols], main8)
 					}

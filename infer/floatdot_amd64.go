@@ -35,28 +35,9 @@ func init() {
 		floatKernels = &floatKernelSet{
 			f16x1: dotF16x1, bf16x1: dotBF16x1, f32x1: dotF32x1,
 			f16x4: dotF16x4, bf16x4: dotBF16x4, f32x4: dotF32x4,
-			x2x4: func(t gguf.Type, w unsafe.Pointer, wstride int, x *float32, stride, n int, out *[8]float32) {
-				switch t {
-				case gguf.F16:
-					dotF16x2x4((*uint16)(w), wstride, x, stride, n, out)
-				case gguf.BF16:
-					dotBF16x2x4((*uint16)(w), wstride, x, stride, n, out)
-				default:
-					dotF32x2x4((*float32)(w), wstride, x, stride, n, out)
-				}
-			},
 		}
 	}
 }
-
-//go:noescape
-func dotF16x2x4(w *uint16, wstride int, x *float32, stride int, n int, out *[8]float32)
-
-//go:noescape
-func dotBF16x2x4(w *uint16, wstride int, x *float32, stride int, n int, out *[8]float32)
-
-//go:noescape
-func dotF32x2x4(w *float32, wstride int, x *float32, stride int, n int, out *[8]float32)
 
 //go:noescape
 func axpyF16(o *float32, v *uint16, p float32, n int)
