@@ -112,9 +112,25 @@ func (t *Tokenizer) AppendEncode(out []int32, text string, addSpecial, parseSpec
 		if addSpecial && t.AddEOS {
 			out = append(out, sp.EOS)
 		}
-	case BPE:
-		if addSpecial && t.AddBOS {
-			out = append(out, sp.BOS)
+	case BPE, WPM, UGM, RWKV:
+		// BOS/EOS (WPM: CLS/SEP) around the fragments; special-token
+		// fragments as they are, text through the algorithm.
+		pre, post := None, None
+		switch t.kind {
+		case BPE, UGM:
+			if addSpecial && t.AddBOS {
+				pre = sp.BOS
+			}
+			if addSpecial && t.AddEOS {
+				post = sp.EOS
+			}
+		case WPM:
+			if addSpecial {
+				pre, post = sp.BOS, sp.SEP
+			}
+		}
+		if pre != None {
+			out = append(out, pre)
 		}
 		for _, f := range frags {
 			if f.tok != None {
@@ -122,49 +138,22 @@ func (t *Tokenizer) AppendEncode(out []int32, text string, addSpecial, parseSpec
 				continue
 			}
 			s := text[f.start:f.end]
-			if t.escapeWhitespaces {
-				s = strings.ReplaceAll(s, " ", "\u2581")
+			switch t.kind {
+			case BPE:
+				if t.escapeWhitespaces {
+					s = strings.ReplaceAll(s, " ", "\u2581")
+				}
+				out = t.bpeEncode(out, s)
+			case WPM:
+				out = t.wpmEncode(out, s)
+			case UGM:
+				out = t.ugmEncode(out, s)
+			case RWKV:
+				out = t.rwkvEncode(out, s)
 			}
-			out = t.bpeEncode(out, s)
 		}
-		if addSpecial && t.AddEOS {
-			out = append(out, sp.EOS)
-		}
-	case WPM:
-		if addSpecial && sp.BOS != None {
-			out = append(out, sp.BOS)
-		}
-		for _, f := range frags {
-			if f.tok != None {
-				out = append(out, f.tok)
-				continue
-			}
-			out = t.wpmEncode(out, text[f.start:f.end])
-		}
-		if addSpecial && sp.SEP != None {
-			out = append(out, sp.SEP)
-		}
-	case UGM:
-		if addSpecial && t.AddBOS {
-			out = append(out, sp.BOS)
-		}
-		for _, f := range frags {
-			if f.tok != None {
-				out = append(out, f.tok)
-				continue
-			}
-			out = t.ugmEncode(out, text[f.start:f.end])
-		}
-		if addSpecial && t.AddEOS {
-			out = append(out, sp.EOS)
-		}
-	case RWKV:
-		for _, f := range frags {
-			if f.tok != None {
-				out = append(out, f.tok)
-				continue
-			}
-			out = t.rwkvEncode(out, text[f.start:f.end])
+		if post != None {
+			out = append(out, post)
 		}
 	}
 	return out
