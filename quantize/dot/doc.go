@@ -1,0 +1,28 @@
+// Package dot holds the CPU compute kernels of the inference runtime: the
+// dot products of a weight row with an activation row for every weight
+// type ggml's CPU backend multiplies, the quantization of activations to
+// the type each weight type is multiplied with, and matrix-vector and
+// matrix-matrix products built on them.
+//
+// The arithmetic is ggml's (llama.cpp b10470, ggml-cpu): a weight row of
+// type w is multiplied with an activation row of type ActType(w)
+// (type_traits_cpu[w].vec_dot_type), block by block, with integer sums
+// inside each block scaled by the product of the block scales, so results
+// agree with ggml's to float rounding.
+//
+// Implementations. On amd64 with AVX2, FMA and F16C (checked at run time
+// through golang.org/x/sys/cpu) hand-written assembly is used for
+//
+//	F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K
+//
+// (single-row dot products and the multi-activation kernels of MatMul), and
+// for the activation quantizers Q8_0 and Q8_1 and the F16 conversion.
+// Everything else, every type on other architectures and every type with
+// the build tag purego runs in pure Go. The pure-Go dot products follow
+// ggml's generic (non-SIMD) C code, including its order of float
+// operations; the assembly follows ggml's AVX2 code (8 float lanes per
+// accumulator), so the two differ by float rounding only.
+//
+// Functions here start no goroutines and do not allocate (QuantizeAct
+// appends to the slice it is given); callers split rows across cores.
+package dot
