@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/hfctl/hfctl/gguf"
+	"golang.org/x/sys/cpu"
 )
 
 //go:noescape
@@ -89,5 +90,20 @@ func init() {
 	}
 	kKernels[gguf.Q5_K] = func(nb int, w, x []byte) float32 {
 		return dotQ5_K(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+}
+
+//go:noescape
+func dotQ8_0x4V(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+
+// haveVNNI: AVX-512 VNNI on 256-bit registers.
+var haveVNNI = haveFloatAsm && cpu.X86.HasAVX512VNNI && cpu.X86.HasAVX512VL
+
+func init() {
+	if !haveVNNI {
+		return
+	}
+	quantKernels4[gguf.Q8_0] = func(nb int, w, x []byte, xstride int, out *[4]float32) {
+		dotQ8_0x4V(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
 	}
 }

@@ -2,6 +2,17 @@
 
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
 // times the Q8_K values at Q8OFF(DI), scaled by the scales picked from Y11
+// Q80_ROW with AVX-512 VNNI: one VPDPBUSD replaces VPMADDUBSW+VPMADDWD.
+#define Q80_ROWV(XR, ACC) \
+	VBROADCASTSS (XR), Y6 \
+	VMULPS Y15, Y6, Y6 \
+	VMOVDQU 4(XR), Y8 \
+	VPSIGNB Y4, Y8, Y8 \
+	VPXOR Y7, Y7, Y7 \
+	VPDPBUSD Y8, Y5, Y7 \
+	VCVTDQ2PS Y7, Y7 \
+	VFMADD231PS Y7, Y6, ACC
+
 // A group recomputing the nibbles from QOFF(SI).
 #define Q4K_XGROUP(QOFF, XR, Q8OFF, SA, SB) \
 	VMOVDQU QOFF(SI), Y4 \
@@ -706,4 +717,47 @@ q5kdone:
 	VADDSS X13, X0, X0
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
+	RET
+
+// func dotQ8_0x4V(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+// dotQ8_0x4 with AVX-512 VNNI (VL) dot products.
+TEXT ·dotQ8_0x4V(SB), NOSPLIT, $0-40
+	MOVQ nb+0(FP), CX
+	MOVQ w+8(FP), SI
+	MOVQ x+16(FP), DI
+	MOVQ xstride+24(FP), R13
+	LEAQ (DI)(R13*1), R9
+	LEAQ (R9)(R13*1), R10
+	LEAQ (R10)(R13*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+q80x4vloop:
+	TESTQ CX, CX
+	JZ    q80x4vdone
+	MOVWLZX (SI), AX
+	VMOVD AX, X15
+	VCVTPH2PS X15, X15
+	VBROADCASTSS X15, Y15
+	VMOVDQU 2(SI), Y4
+	VPSIGNB Y4, Y4, Y5
+	Q80_ROWV(DI, Y0)
+	Q80_ROWV(R9, Y1)
+	Q80_ROWV(R10, Y2)
+	Q80_ROWV(R11, Y3)
+	ADDQ $34, SI
+	ADDQ $36, DI
+	ADDQ $36, R9
+	ADDQ $36, R10
+	ADDQ $36, R11
+	DECQ CX
+	JMP  q80x4vloop
+q80x4vdone:
+	MOVQ out+32(FP), AX
+	HSUMTO(Y0, X0, 0(AX))
+	HSUMTO(Y1, X1, 4(AX))
+	HSUMTO(Y2, X2, 8(AX))
+	HSUMTO(Y3, X3, 12(AX))
+	VZEROUPPER
 	RET
