@@ -2,6 +2,11 @@
 
 // One 64-value group of a Q4_K block: nibbles of 32 bytes at QOFF(SI)
 // times the Q8_K values at Q8OFF(DI), scaled by the scales picked from Y11
+// Y9 += int16 pairs of P times the int16 scales S: VPMADDWD+VPADDD, or
+// one AVX-512 VNNI VPDPWSSD.
+#define MADDACC(S, P) VPMADDWD S, P, P; VPADDD P, Y9, Y9
+#define MADDACCV(S, P) VPDPWSSD S, P, Y9
+
 // Q80_ROW with AVX-512 VNNI: one VPDPBUSD replaces VPMADDUBSW+VPMADDWD.
 #define Q80_ROWV(XR, ACC) \
 	VBROADCASTSS (XR), Y6 \
@@ -14,20 +19,18 @@
 	VFMADD231PS Y7, Y6, ACC
 
 // A group recomputing the nibbles from QOFF(SI).
-#define Q4K_XGROUP(QOFF, XR, Q8OFF, SA, SB) \
+#define Q4K_XGROUP(QOFF, XR, Q8OFF, SA, SB, ACCM) \
 	VMOVDQU QOFF(SI), Y4 \
 	VPAND Y8, Y4, Y5 \
 	VPSRLW $4, Y4, Y6 \
 	VPAND Y8, Y6, Y6 \
 	VPMADDUBSW Q8OFF(XR), Y5, Y5 \
 	VPMADDUBSW (Q8OFF+32)(XR), Y6, Y6 \
-	VPMADDWD SA(SP), Y5, Y5 \
-	VPMADDWD SB(SP), Y6, Y6 \
-	VPADDD Y5, Y9, Y9 \
-	VPADDD Y6, Y9, Y9
+	ACCM(SA(SP), Y5) \
+	ACCM(SB(SP), Y6)
 
 // with the shuffle masks at MA/MB(R12), added into Y9.
-#define Q4K_RGROUP(QOFF, Q8OFF, MA, MB) \
+#define Q4K_RGROUP(QOFF, Q8OFF, MA, MB, ACCM) \
 	VMOVDQU QOFF(SI), Y4 \
 	VPAND Y8, Y4, Y5 \
 	VPSRLW $4, Y4, Y6 \
@@ -35,11 +38,9 @@
 	VPMADDUBSW Q8OFF(DI), Y5, Y5 \
 	VPMADDUBSW (Q8OFF+32)(DI), Y6, Y6 \
 	VPSHUFB MA(R12), Y11, Y12 \
-	VPMADDWD Y12, Y5, Y5 \
+	ACCM(Y12, Y5) \
 	VPSHUFB MB(R12), Y11, Y12 \
-	VPMADDWD Y12, Y6, Y6 \
-	VPADDD Y5, Y9, Y9 \
-	VPADDD Y6, Y9, Y9
+	ACCM(Y12, Y6)
 
 // The eight shuffled scale vectors of a Q4_K block (scales in both lanes
 // of Y11) stored at 0..224(SP).
@@ -206,7 +207,7 @@
 	VPMADDWD Y7, QREG, QREG \
 	VPADDD QREG, Y9, Y9
 
-#define Q4K_ROW(ACC, XOFF) \
+#define Q4K_ROW(ACC, XOFF, ACCM) \
 	LEAQ XOFF(DI), R9 \
 	VMOVSS (R9), X7 \
 	VMULSS X15, X7, X12 \
@@ -219,10 +220,10 @@
 	VBROADCASTSS X13, Y13 \
 	VFNMADD231PS Y5, Y13, ACC \
 	VPXOR Y9, Y9, Y9 \
-	Q4K_XGROUP(16, R9, 4, 0, 32) \
-	Q4K_XGROUP(48, R9, 68, 64, 96) \
-	Q4K_XGROUP(80, R9, 132, 128, 160) \
-	Q4K_XGROUP(112, R9, 196, 192, 224) \
+	Q4K_XGROUP(16, R9, 4, 0, 32, ACCM) \
+	Q4K_XGROUP(48, R9, 68, 64, 96, ACCM) \
+	Q4K_XGROUP(80, R9, 132, 128, 160, ACCM) \
+	Q4K_XGROUP(112, R9, 196, 192, 224, ACCM) \
 	VCVTDQ2PS Y9, Y9 \
 	VBROADCASTSS X12, Y12 \
 	VFMADD231PS Y9, Y12, ACC
@@ -337,65 +338,67 @@ SCALEMASK(7, 224)
 GLOBL q4kmask<>(SB), RODATA|NOPTR, $256
 
 // func dotQ4_K(nb int, w *byte, x *byte) float32
+// func dotQ4_KV(nb int, w *byte, x *byte) float32 (AVX-512 VNNI)
 // w: Q4_K blocks (144 bytes), x: Q8_K blocks (292 bytes).
-TEXT ·dotQ4_K(SB), NOSPLIT, $0-28
-	MOVQ nb+0(FP), CX
-	MOVQ w+8(FP), SI
-	MOVQ x+16(FP), DI
-	LEAQ q4kmask<>(SB), R12
-	VXORPS Y0, Y0, Y0          // acc
-	VXORPS X13, X13, X13       // acc_m
-	MOVL $0x0F0F0F0F, AX
-	VMOVD AX, X8
-	VPBROADCASTD X8, Y8        // m4
-q4kloop:
-	TESTQ CX, CX
-	JZ    q4kdone
-	KSCALES
-	VINSERTI128 $1, X10, Y10, Y11  // scales in both lanes
-	// d = y.d * x.d ; y.d * dmin
-	VMOVSS (DI), X1
-	MOVWLZX (SI), AX
-	VMOVD AX, X2
-	VCVTPH2PS X2, X2
-	VMULSS X2, X1, X2
-	MOVWLZX 2(SI), AX
-	VMOVD AX, X3
-	VCVTPH2PS X3, X3
-	VMULSS X3, X1, X3
-	// mins · bsums
-	VMOVDQU 260(DI), Y4
-	VEXTRACTI128 $1, Y4, X5
-	VPHADDW X5, X4, X4
-	VEXTRACTI128 $1, Y10, X5
-	VPMADDWD X4, X5, X5
-	VCVTDQ2PS X5, X5
-	VBROADCASTSS X3, X3
-	VFNMADD231PS X5, X3, X13
-	// quants
-	VPXOR Y9, Y9, Y9
-	Q4K_RGROUP(16, 4, 0, 32)
-	Q4K_RGROUP(48, 68, 64, 96)
-	Q4K_RGROUP(80, 132, 128, 160)
-	Q4K_RGROUP(112, 196, 192, 224)
-	VCVTDQ2PS Y9, Y9
-	VBROADCASTSS X2, Y2
-	VFMADD231PS Y9, Y2, Y0
-	ADDQ $144, SI
-	ADDQ $292, DI
-	DECQ CX
-	JMP  q4kloop
-q4kdone:
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X13, X13, X13
-	VHADDPS X13, X13, X13
-	VADDSS X13, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
+#define DOTQ4K(NAME, ACCM) \
+TEXT NAME(SB), NOSPLIT, $0-28 \
+	MOVQ nb+0(FP), CX \
+	MOVQ w+8(FP), SI \
+	MOVQ x+16(FP), DI \
+	LEAQ q4kmask<>(SB), R12 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS X13, X13, X13 \
+	MOVL $0x0F0F0F0F, AX \
+	VMOVD AX, X8 \
+	VPBROADCASTD X8, Y8 \
+loop: \
+	TESTQ CX, CX \
+	JZ    done \
+	KSCALES \
+	VINSERTI128 $1, X10, Y10, Y11 \
+	VMOVSS (DI), X1 \
+	MOVWLZX (SI), AX \
+	VMOVD AX, X2 \
+	VCVTPH2PS X2, X2 \
+	VMULSS X2, X1, X2 \
+	MOVWLZX 2(SI), AX \
+	VMOVD AX, X3 \
+	VCVTPH2PS X3, X3 \
+	VMULSS X3, X1, X3 \
+	VMOVDQU 260(DI), Y4 \
+	VEXTRACTI128 $1, Y4, X5 \
+	VPHADDW X5, X4, X4 \
+	VEXTRACTI128 $1, Y10, X5 \
+	VPMADDWD X4, X5, X5 \
+	VCVTDQ2PS X5, X5 \
+	VBROADCASTSS X3, X3 \
+	VFNMADD231PS X5, X3, X13 \
+	VPXOR Y9, Y9, Y9 \
+	Q4K_RGROUP(16, 4, 0, 32, ACCM) \
+	Q4K_RGROUP(48, 68, 64, 96, ACCM) \
+	Q4K_RGROUP(80, 132, 128, 160, ACCM) \
+	Q4K_RGROUP(112, 196, 192, 224, ACCM) \
+	VCVTDQ2PS Y9, Y9 \
+	VBROADCASTSS X2, Y2 \
+	VFMADD231PS Y9, Y2, Y0 \
+	ADDQ $144, SI \
+	ADDQ $292, DI \
+	DECQ CX \
+	JMP  loop \
+done: \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X13, X13, X13 \
+	VHADDPS X13, X13, X13 \
+	VADDSS X13, X0, X0 \
+	VZEROUPPER \
+	MOVSS X0, ret+24(FP) \
 	RET
+
+DOTQ4K(·dotQ4_K, MADDACC)
+DOTQ4K(·dotQ4_KV, MADDACCV)
 
 // Q6_K: 6-bit values (ql low nibbles + qh 2 bits) − 32 with int8 scales
 // per 16 values. q6·q8 − 32·q8 through VPMADDUBSW, then scaled.
@@ -493,56 +496,61 @@ q6kdone:
 
 
 // func dotQ4_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+// func dotQ4_Kx4V(…) (AVX-512 VNNI)
 // x: four Q8_K rows, xstride bytes apart.
-TEXT ·dotQ4_Kx4(SB), NOSPLIT, $512-40
-	MOVQ nb+0(FP), CX
-	MOVQ w+8(FP), SI
-	MOVQ x+16(FP), DI
-	MOVQ xstride+24(FP), R13
-	LEAQ q4kmask<>(SB), R12
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVL $0x0F0F0F0F, AX
-	VMOVD AX, X8
-	VPBROADCASTD X8, Y8
-	LEAQ (R13)(R13*1), R14     // 2·stride
-	LEAQ (R14)(R13*1), R15     // 3·stride
-q4kx4loop:
-	TESTQ CX, CX
-	JZ    q4kx4done
-	KSCALES
-	VEXTRACTI128 $1, Y10, X14      // mins
-	VINSERTI128 $1, X10, Y10, Y11  // scales twice
-	Q4K_SCALEVECS
-	MOVWLZX (SI), AX
-	VMOVD AX, X15
-	VCVTPH2PS X15, X15             // d_w
-	MOVWLZX 2(SI), AX
-	VMOVD AX, X10
-	VCVTPH2PS X10, X10             // dmin_w
-	MOVQ DI, BX
-	Q4K_ROW(Y0, 0)
-	ADDQ R13, DI
-	Q4K_ROW(Y1, 0)
-	ADDQ R13, DI
-	Q4K_ROW(Y2, 0)
-	ADDQ R13, DI
-	Q4K_ROW(Y3, 0)
-	MOVQ BX, DI
-	ADDQ $144, SI
-	ADDQ $292, DI
-	DECQ CX
-	JMP  q4kx4loop
-q4kx4done:
-	MOVQ out+32(FP), AX
-	HSUMTO(Y0, X0, 0(AX))
-	HSUMTO(Y1, X1, 4(AX))
-	HSUMTO(Y2, X2, 8(AX))
-	HSUMTO(Y3, X3, 12(AX))
-	VZEROUPPER
+#define DOTQ4KX4(NAME, ACCM) \
+TEXT NAME(SB), NOSPLIT, $512-40 \
+	MOVQ nb+0(FP), CX \
+	MOVQ w+8(FP), SI \
+	MOVQ x+16(FP), DI \
+	MOVQ xstride+24(FP), R13 \
+	LEAQ q4kmask<>(SB), R12 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	MOVL $0x0F0F0F0F, AX \
+	VMOVD AX, X8 \
+	VPBROADCASTD X8, Y8 \
+	LEAQ (R13)(R13*1), R14 \
+	LEAQ (R14)(R13*1), R15 \
+loop: \
+	TESTQ CX, CX \
+	JZ    done \
+	KSCALES \
+	VEXTRACTI128 $1, Y10, X14 \
+	VINSERTI128 $1, X10, Y10, Y11 \
+	Q4K_SCALEVECS \
+	MOVWLZX (SI), AX \
+	VMOVD AX, X15 \
+	VCVTPH2PS X15, X15 \
+	MOVWLZX 2(SI), AX \
+	VMOVD AX, X10 \
+	VCVTPH2PS X10, X10 \
+	MOVQ DI, BX \
+	Q4K_ROW(Y0, 0, ACCM) \
+	ADDQ R13, DI \
+	Q4K_ROW(Y1, 0, ACCM) \
+	ADDQ R13, DI \
+	Q4K_ROW(Y2, 0, ACCM) \
+	ADDQ R13, DI \
+	Q4K_ROW(Y3, 0, ACCM) \
+	MOVQ BX, DI \
+	ADDQ $144, SI \
+	ADDQ $292, DI \
+	DECQ CX \
+	JMP  loop \
+done: \
+	MOVQ out+32(FP), AX \
+	HSUMTO(Y0, X0, 0(AX)) \
+	HSUMTO(Y1, X1, 4(AX)) \
+	HSUMTO(Y2, X2, 8(AX)) \
+	HSUMTO(Y3, X3, 12(AX)) \
+	VZEROUPPER \
 	RET
+
+DOTQ4KX4(·dotQ4_Kx4, MADDACC)
+DOTQ4KX4(·dotQ4_Kx4V, MADDACCV)
 
 // func dotQ8_0x4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
 // Q8_0 weights with four Q8_0 activation rows (xstride bytes apart).
