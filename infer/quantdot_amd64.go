@@ -125,3 +125,21 @@ func init() {
 		dotQ4_Kx4V(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
 	}
 }
+
+//go:noescape
+func dotQ6_KV(nb int, w *byte, x *byte) float32
+
+//go:noescape
+func dotQ6_Kx4V(nb int, w *byte, x *byte, xstride int, out *[4]float32)
+
+func init() {
+	if !haveVNNI {
+		return
+	}
+	kKernels[gguf.Q6_K] = func(nb int, w, x []byte) float32 {
+		return dotQ6_KV(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])))
+	}
+	kKernels4[gguf.Q6_K] = func(nb int, w, x []byte, xstride int, out *[4]float32) {
+		dotQ6_Kx4V(nb, (*byte)(unsafe.Pointer(&w[0])), (*byte)(unsafe.Pointer(&x[0])), xstride, out)
+	}
+}

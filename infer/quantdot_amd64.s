@@ -118,16 +118,16 @@
 	VPADDD Y6, Y9, Y9
 
 // One activation row (R9) of a Q6_K block: ACC += d_w·d_x·Σ.
-#define Q6K_ROWX4_D(ACC) \
+#define Q6K_ROWX4_D(ACC, ACCM) \
 	VPXOR Y9, Y9, Y9 \
-	Q6K_PARTX4(0, 4, 512) \
-	Q6K_PARTX4(32, 36, 544) \
-	Q6K_PARTX4(64, 68, 576) \
-	Q6K_PARTX4(96, 100, 608) \
-	Q6K_PARTX4(128, 132, 640) \
-	Q6K_PARTX4(160, 164, 672) \
-	Q6K_PARTX4(192, 196, 704) \
-	Q6K_PARTX4(224, 228, 736) \
+	Q6K_PARTX4(0, 4, 512, ACCM) \
+	Q6K_PARTX4(32, 36, 544, ACCM) \
+	Q6K_PARTX4(64, 68, 576, ACCM) \
+	Q6K_PARTX4(96, 100, 608, ACCM) \
+	Q6K_PARTX4(128, 132, 640, ACCM) \
+	Q6K_PARTX4(160, 164, 672, ACCM) \
+	Q6K_PARTX4(192, 196, 704, ACCM) \
+	Q6K_PARTX4(224, 228, 736, ACCM) \
 	VMOVSS (R9), X7 \
 	VMULSS X13, X7, X7 \
 	VCVTDQ2PS Y9, Y9 \
@@ -136,14 +136,13 @@
 
 // One part of a Q6_K block from the stacked q-vectors (0..224(SP), chunk
 // c at +128c) and scale vectors (512+32k(SP)): Y9 += scale·(q6·q8 − 32·q8).
-#define Q6K_PARTX4(QOFF, Q8OFF, SOFF) \
+#define Q6K_PARTX4(QOFF, Q8OFF, SOFF, ACCM) \
 	VMOVDQU QOFF(SP), Y4 \
 	VMOVDQU Q8OFF(R9), Y7 \
 	VPMADDUBSW Y7, Y4, Y4 \
 	VPMADDUBSW Y7, Y14, Y7 \
 	VPSUBW Y7, Y4, Y4 \
-	VPMADDWD SOFF(SP), Y4, Y4 \
-	VPADDD Y4, Y9, Y9
+	ACCM(SOFF(SP), Y4)
 
 // Build q-vector k of chunk c (QREG) from ql (Y4/Y5) and qh (Y3).
 #define Q6K_BUILD(OFF) \
@@ -196,7 +195,7 @@
 	DATA q4kmask<>+(off+16)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56) \
 	DATA q4kmask<>+(off+24)(SB)/8, $((2*i)|(2*i+1)<<8|(2*i)<<16|(2*i+1)<<24|(2*i)<<32|(2*i+1)<<40|(2*i)<<48|(2*i+1)<<56)
 
-#define Q6K_PART(QREG, Q8OFF, SCA, SCB) \
+#define Q6K_PART(QREG, Q8OFF, SCA, SCB, ACCM) \
 	VMOVDQU Q8OFF(R9), Y7 \
 	VPMADDUBSW Y7, QREG, QREG \
 	VPMADDUBSW Y7, Y14, Y7 \
@@ -204,8 +203,7 @@
 	VPBROADCASTW SCA(SP)(R11*1), Y7 \
 	VPBROADCASTW SCB(SP)(R11*1), X6 \
 	VINSERTI128 $1, X6, Y7, Y7 \
-	VPMADDWD Y7, QREG, QREG \
-	VPADDD QREG, Y9, Y9
+	ACCM(Y7, QREG)
 
 #define Q4K_ROW(ACC, XOFF, ACCM) \
 	LEAQ XOFF(DI), R9 \
@@ -404,91 +402,91 @@ DOTQ4K(·dotQ4_KV, MADDACCV)
 // per 16 values. q6·q8 − 32·q8 through VPMADDUBSW, then scaled.
 
 // func dotQ6_K(nb int, w *byte, x *byte) float32
-TEXT ·dotQ6_K(SB), NOSPLIT, $64-28
-	MOVQ nb+0(FP), CX
-	MOVQ w+8(FP), SI
-	MOVQ x+16(FP), DI
-	VXORPS Y0, Y0, Y0
-	MOVL $0x0F0F0F0F, AX
-	VMOVD AX, X8
-	VPBROADCASTD X8, Y8        // m4
-	MOVL $0x03030303, AX
-	VMOVD AX, X15
-	VPBROADCASTD X15, Y15      // m2
-	MOVL $0x20202020, AX
-	VMOVD AX, X14
-	VPBROADCASTD X14, Y14      // 32s
-q6kloop:
-	TESTQ CX, CX
-	JZ    q6kdone
-	VPMOVSXBW 192(SI), Y10     // 16 scales as int16
-	VMOVDQU Y10, 0(SP)
-	VMOVSS (DI), X1
-	MOVWLZX 208(SI), AX
-	VMOVD AX, X2
-	VCVTPH2PS X2, X2
-	VMULSS X2, X1, X2          // d
-	VPXOR Y9, Y9, Y9
-	MOVQ SI, R8                // ql
-	LEAQ 4(DI), R9             // q8
-	XORQ R11, R11              // scale byte offset: 16 per chunk (8 int16)
-	XORQ R10, R10              // chunk
-q6kc:
-	VMOVDQU (R8), Y4           // ql[0..31]
-	VMOVDQU 32(R8), Y5         // ql[32..63]
-	MOVQ R10, AX
-	SHLQ $5, AX
-	VMOVDQU 128(SI)(AX*1), Y3  // qh[32c..]
-	// q0 = (ql0 & 15) | ((qh & 3) << 4)
-	VPAND Y15, Y3, Y6
-	VPSLLW $4, Y6, Y6
-	VPAND Y8, Y4, Y1
-	VPOR Y6, Y1, Y1
-	// q1 = (ql1 & 15) | (((qh >> 2) & 3) << 4)
-	VPSRLW $2, Y3, Y6
-	VPAND Y15, Y6, Y6
-	VPSLLW $4, Y6, Y6
-	VPAND Y8, Y5, Y11
-	VPOR Y6, Y11, Y11
-	// q2 = (ql0 >> 4) | (((qh >> 4) & 3) << 4)
-	VPSRLW $4, Y3, Y6
-	VPAND Y15, Y6, Y6
-	VPSLLW $4, Y6, Y6
-	VPSRLW $4, Y4, Y12
-	VPAND Y8, Y12, Y12
-	VPOR Y6, Y12, Y12
-	// q3 = (ql1 >> 4) | (((qh >> 6) & 3) << 4)
-	VPSRLW $6, Y3, Y6
-	VPAND Y15, Y6, Y6
-	VPSLLW $4, Y6, Y6
-	VPSRLW $4, Y5, Y13
-	VPAND Y8, Y13, Y13
-	VPOR Y6, Y13, Y13
-	Q6K_PART(Y1, 0, 0, 2)
-	Q6K_PART(Y11, 32, 4, 6)
-	Q6K_PART(Y12, 64, 8, 10)
-	Q6K_PART(Y13, 96, 12, 14)
-	ADDQ $64, R8
-	ADDQ $128, R9
-	ADDQ $16, R11
-	INCQ R10
-	CMPQ R10, $2
-	JL   q6kc
-	VCVTDQ2PS Y9, Y9
-	VBROADCASTSS X2, Y2
-	VFMADD231PS Y9, Y2, Y0
-	ADDQ $210, SI
-	ADDQ $292, DI
-	DECQ CX
-	JMP  q6kloop
-q6kdone:
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
-	VZEROUPPER
-	MOVSS X0, ret+24(FP)
+#define DOTQ6K(NAME, ACCM) \
+TEXT NAME(SB), NOSPLIT, $64-28 \
+	MOVQ nb+0(FP), CX \
+	MOVQ w+8(FP), SI \
+	MOVQ x+16(FP), DI \
+	VXORPS Y0, Y0, Y0 \
+	MOVL $0x0F0F0F0F, AX \
+	VMOVD AX, X8 \
+	VPBROADCASTD X8, Y8 \
+	MOVL $0x03030303, AX \
+	VMOVD AX, X15 \
+	VPBROADCASTD X15, Y15 \
+	MOVL $0x20202020, AX \
+	VMOVD AX, X14 \
+	VPBROADCASTD X14, Y14 \
+loop: \
+	TESTQ CX, CX \
+	JZ    done \
+	VPMOVSXBW 192(SI), Y10 \
+	VMOVDQU Y10, 0(SP) \
+	VMOVSS (DI), X1 \
+	MOVWLZX 208(SI), AX \
+	VMOVD AX, X2 \
+	VCVTPH2PS X2, X2 \
+	VMULSS X2, X1, X2 \
+	VPXOR Y9, Y9, Y9 \
+	MOVQ SI, R8 \
+	LEAQ 4(DI), R9 \
+	XORQ R11, R11 \
+	XORQ R10, R10 \
+chunk: \
+	VMOVDQU (R8), Y4 \
+	VMOVDQU 32(R8), Y5 \
+	MOVQ R10, AX \
+	SHLQ $5, AX \
+	VMOVDQU 128(SI)(AX*1), Y3 \
+	VPAND Y15, Y3, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPAND Y8, Y4, Y1 \
+	VPOR Y6, Y1, Y1 \
+	VPSRLW $2, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPAND Y8, Y5, Y11 \
+	VPOR Y6, Y11, Y11 \
+	VPSRLW $4, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPSRLW $4, Y4, Y12 \
+	VPAND Y8, Y12, Y12 \
+	VPOR Y6, Y12, Y12 \
+	VPSRLW $6, Y3, Y6 \
+	VPAND Y15, Y6, Y6 \
+	VPSLLW $4, Y6, Y6 \
+	VPSRLW $4, Y5, Y13 \
+	VPAND Y8, Y13, Y13 \
+	VPOR Y6, Y13, Y13 \
+	Q6K_PART(Y1, 0, 0, 2, ACCM) \
+	Q6K_PART(Y11, 32, 4, 6, ACCM) \
+	Q6K_PART(Y12, 64, 8, 10, ACCM) \
+	Q6K_PART(Y13, 96, 12, 14, ACCM) \
+	ADDQ $64, R8 \
+	ADDQ $128, R9 \
+	ADDQ $16, R11 \
+	INCQ R10 \
+	CMPQ R10, $2 \
+	JL   chunk \
+	VCVTDQ2PS Y9, Y9 \
+	VBROADCASTSS X2, Y2 \
+	VFMADD231PS Y9, Y2, Y0 \
+	ADDQ $210, SI \
+	ADDQ $292, DI \
+	DECQ CX \
+	JMP  loop \
+done: \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VHADDPS X0, X0, X0 \
+	VZEROUPPER \
+	MOVSS X0, ret+24(FP) \
 	RET
+
+DOTQ6K(·dotQ6_K, MADDACC)
+DOTQ6K(·dotQ6_KV, MADDACCV)
 
 // Four activation rows per pass over a Q4_K weight row: the scale
 // unpacking and shuffles are done once per block for all four.
@@ -599,71 +597,72 @@ q80x4done:
 	RET
 
 // func dotQ6_Kx4(nb int, w *byte, x *byte, xstride int, out *[4]float32)
-TEXT ·dotQ6_Kx4(SB), 0, $800-40
-	MOVQ nb+0(FP), CX
-	MOVQ w+8(FP), SI
-	MOVQ x+16(FP), DI
-	MOVQ xstride+24(FP), R13
-	VXORPS Y0, Y0, Y0
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
-	VXORPS Y2, Y2, Y2
-	MOVL $0x0F0F0F0F, AX
-	VMOVD AX, X8
-	VPBROADCASTD X8, Y8
-	MOVL $0x03030303, AX
-	VMOVD AX, X15
-	VPBROADCASTD X15, Y15
-	MOVL $0x20202020, AX
-	VMOVD AX, X14
-	VPBROADCASTD X14, Y14
-q6kx4loop:
-	TESTQ CX, CX
-	JZ    q6kx4done
-	// q-vectors of both chunks
-	VMOVDQU (SI), Y4
-	VMOVDQU 32(SI), Y5
-	VMOVDQU 128(SI), Y3
-	Q6K_BUILD(0)
-	VMOVDQU 64(SI), Y4
-	VMOVDQU 96(SI), Y5
-	VMOVDQU 160(SI), Y3
-	Q6K_BUILD(128)
-	// scales as int16 at 768(SP), then the eight lane-pair vectors
-	VPMOVSXBW 192(SI), Y1
-	VMOVDQU Y1, 768(SP)
-	Q6K_SCALE(0, 1, 512)
-	Q6K_SCALE(2, 3, 544)
-	Q6K_SCALE(4, 5, 576)
-	Q6K_SCALE(6, 7, 608)
-	Q6K_SCALE(8, 9, 640)
-	Q6K_SCALE(10, 11, 672)
-	Q6K_SCALE(12, 13, 704)
-	Q6K_SCALE(14, 15, 736)
-	// d_w
-	MOVWLZX 208(SI), AX
-	VMOVD AX, X13
-	VCVTPH2PS X13, X13         // d_w
-	MOVQ DI, R9
-	Q6K_ROWX4_D(Y0)
-	ADDQ R13, R9
-	Q6K_ROWX4_D(Y10)
-	ADDQ R13, R9
-	Q6K_ROWX4_D(Y11)
-	ADDQ R13, R9
-	Q6K_ROWX4_D(Y2)
-	ADDQ $210, SI
-	ADDQ $292, DI
-	DECQ CX
-	JMP  q6kx4loop
-q6kx4done:
-	MOVQ out+32(FP), AX
-	HSUMTO(Y0, X0, 0(AX))
-	HSUMTO(Y10, X10, 4(AX))
-	HSUMTO(Y11, X11, 8(AX))
-	HSUMTO(Y2, X2, 12(AX))
-	VZEROUPPER
+#define DOTQ6KX4(NAME, ACCM) \
+TEXT NAME(SB), 0, $800-40 \
+	MOVQ nb+0(FP), CX \
+	MOVQ w+8(FP), SI \
+	MOVQ x+16(FP), DI \
+	MOVQ xstride+24(FP), R13 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11 \
+	VXORPS Y2, Y2, Y2 \
+	MOVL $0x0F0F0F0F, AX \
+	VMOVD AX, X8 \
+	VPBROADCASTD X8, Y8 \
+	MOVL $0x03030303, AX \
+	VMOVD AX, X15 \
+	VPBROADCASTD X15, Y15 \
+	MOVL $0x20202020, AX \
+	VMOVD AX, X14 \
+	VPBROADCASTD X14, Y14 \
+loop: \
+	TESTQ CX, CX \
+	JZ    done \
+	VMOVDQU (SI), Y4 \
+	VMOVDQU 32(SI), Y5 \
+	VMOVDQU 128(SI), Y3 \
+	Q6K_BUILD(0) \
+	VMOVDQU 64(SI), Y4 \
+	VMOVDQU 96(SI), Y5 \
+	VMOVDQU 160(SI), Y3 \
+	Q6K_BUILD(128) \
+	VPMOVSXBW 192(SI), Y1 \
+	VMOVDQU Y1, 768(SP) \
+	Q6K_SCALE(0, 1, 512) \
+	Q6K_SCALE(2, 3, 544) \
+	Q6K_SCALE(4, 5, 576) \
+	Q6K_SCALE(6, 7, 608) \
+	Q6K_SCALE(8, 9, 640) \
+	Q6K_SCALE(10, 11, 672) \
+	Q6K_SCALE(12, 13, 704) \
+	Q6K_SCALE(14, 15, 736) \
+	MOVWLZX 208(SI), AX \
+	VMOVD AX, X13 \
+	VCVTPH2PS X13, X13 \
+	MOVQ DI, R9 \
+	Q6K_ROWX4_D(Y0, ACCM) \
+	ADDQ R13, R9 \
+	Q6K_ROWX4_D(Y10, ACCM) \
+	ADDQ R13, R9 \
+	Q6K_ROWX4_D(Y11, ACCM) \
+	ADDQ R13, R9 \
+	Q6K_ROWX4_D(Y2, ACCM) \
+	ADDQ $210, SI \
+	ADDQ $292, DI \
+	DECQ CX \
+	JMP  loop \
+done: \
+	MOVQ out+32(FP), AX \
+	HSUMTO(Y0, X0, 0(AX)) \
+	HSUMTO(Y10, X10, 4(AX)) \
+	HSUMTO(Y11, X11, 8(AX)) \
+	HSUMTO(Y2, X2, 12(AX)) \
+	VZEROUPPER \
 	RET
+
+DOTQ6KX4(·dotQ6_Kx4, MADDACC)
+DOTQ6KX4(·dotQ6_Kx4V, MADDACCV)
 
 // func dotQ5_K(nb int, w *byte, x *byte) float32
 // w: Q5_K blocks (176 bytes), x: Q8_K blocks (292 bytes).

@@ -49,36 +49,45 @@ func TestQ8_0x4Variants(t *testing.T) {
 	}
 }
 
-// TestQ4_KVariants: the AVX2 and the VNNI Q4_K kernels agree.
-func TestQ4_KVariants(t *testing.T) {
+// TestKVariants: the AVX2 and the VNNI k-quant kernels agree.
+func TestKVariants(t *testing.T) {
 	if !haveVNNI {
 		t.Skip("no AVX-512 VNNI")
 	}
-	rng := rand.New(rand.NewPCG(11, 12))
-	cols := 1024
-	wv := make([]float32, cols)
-	for i := range wv {
-		wv[i] = float32(rng.NormFloat64())
+	type pair struct {
+		one, oneV func(nb int, w *byte, x *byte) float32
+		x4, x4V   func(nb int, w *byte, x *byte, xstride int, out *[4]float32)
 	}
-	w, _ := quantize.QuantizeRows(gguf.Q4_K, nil, wv)
-	var act []byte
-	for r := 0; r < 4; r++ {
-		xv := make([]float32, cols)
-		for i := range xv {
-			xv[i] = float32(rng.NormFloat64())
+	for typ, k := range map[gguf.Type]pair{
+		gguf.Q4_K: {dotQ4_K, dotQ4_KV, dotQ4_Kx4, dotQ4_Kx4V},
+		gguf.Q6_K: {dotQ6_K, dotQ6_KV, dotQ6_Kx4, dotQ6_Kx4V},
+	} {
+		rng := rand.New(rand.NewPCG(11, 12))
+		cols := 1024
+		wv := make([]float32, cols)
+		for i := range wv {
+			wv[i] = float32(rng.NormFloat64())
 		}
-		act, _ = quantize.QuantizeRows(gguf.Q8_K, act, xv)
-	}
-	rowSize := len(act) / 4
-	var a, b [4]float32
-	dotQ4_Kx4(cols/256, &w[0], &act[0], rowSize, &a)
-	dotQ4_Kx4V(cols/256, &w[0], &act[0], rowSize, &b)
-	for r := 0; r < 4; r++ {
-		one := dotQ4_K(cols/256, &w[0], &act[r*rowSize])
-		oneV := dotQ4_KV(cols/256, &w[0], &act[r*rowSize])
-		for _, v := range []float32{b[r], one, oneV} {
-			if d := math.Abs(float64(v - a[r])); d > 1e-4*math.Abs(float64(a[r]))+1e-4 {
-				t.Errorf("row %d: %g vs %g", r, v, a[r])
+		w, _ := quantize.QuantizeRows(typ, nil, wv)
+		var act []byte
+		for r := 0; r < 4; r++ {
+			xv := make([]float32, cols)
+			for i := range xv {
+				xv[i] = float32(rng.NormFloat64())
+			}
+			act, _ = quantize.QuantizeRows(gguf.Q8_K, act, xv)
+		}
+		rowSize := len(act) / 4
+		var a, b [4]float32
+		k.x4(cols/256, &w[0], &act[0], rowSize, &a)
+		k.x4V(cols/256, &w[0], &act[0], rowSize, &b)
+		for r := 0; r < 4; r++ {
+			one := k.one(cols/256, &w[0], &act[r*rowSize])
+			oneV := k.oneV(cols/256, &w[0], &act[r*rowSize])
+			for _, v := range []float32{b[r], one, oneV} {
+				if d := math.Abs(float64(v - a[r])); d > 1e-4*math.Abs(float64(a[r]))+1e-4 {
+					t.Errorf("%s row %d: %g vs %g", typ, r, v, a[r])
+				}
 			}
 		}
 	}
