@@ -15,6 +15,10 @@ const (
 	maxRange         = 100_000    // range() size, as jinja2's sandbox (MAX_RANGE)
 )
 
+// recoverPanics turns a panic (a bug) into an error; the fuzz tests turn
+// it off to see the stack.
+var recoverPanics = true
+
 // Template is a parsed template; it is safe for concurrent renders.
 type Template struct {
 	body []node
@@ -25,6 +29,9 @@ type Template struct {
 // gives a *SyntaxError.
 func Parse(src string) (t *Template, err error) {
 	defer func() {
+		if !recoverPanics {
+			return
+		}
 		if r := recover(); r != nil {
 			t, err = nil, &SyntaxError{0, fmt.Sprintf("internal parser error: %v", r)}
 		}
@@ -73,6 +80,9 @@ func (t *Template) Render(vars map[string]any, opt *Options) (out string, err er
 	}
 	r.root = root
 	defer func() {
+		if !recoverPanics {
+			return
+		}
 		if rec := recover(); rec != nil {
 			out, err = "", &RuntimeError{fmt.Sprintf("internal error: %v", rec)}
 		}
@@ -118,6 +128,7 @@ type renderer struct {
 	maxSteps   int
 	maxOutput  int
 	autoescape bool
+	folding    bool // evaluating a constant expression at parse time
 }
 
 func (r *renderer) step() error {

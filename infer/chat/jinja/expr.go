@@ -5,6 +5,9 @@ import (
 	"strings"
 )
 
+// errNotConstant stops constant folding (jinja2's Impossible).
+var errNotConstant = &RuntimeError{"not a constant"}
+
 // sliceVal is the key of x[a:b:c] (nil parts are None).
 type sliceVal struct{ start, stop, step Value }
 
@@ -16,6 +19,9 @@ func (r *renderer) eval(e expr, sc *scope) (Value, error) {
 	case *constExpr:
 		return e.v, nil
 	case *nameExpr:
+		if r.folding {
+			return nil, errNotConstant
+		}
 		if v, ok := sc.lookup(e.name); ok {
 			return v, nil
 		}
@@ -72,6 +78,11 @@ func (r *renderer) eval(e expr, sc *scope) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if sl, ok := k.(*sliceVal); ok && !r.folding {
+			// jinja2 compiles x[a:b] to a plain Python subscript (only
+			// constant folding goes through the lenient getitem)
+			return sliceStrict(obj, sl)
+		}
 		return getItem(obj, k)
 	case *sliceExpr:
 		var s sliceVal
@@ -87,6 +98,9 @@ func (r *renderer) eval(e expr, sc *scope) (Value, error) {
 		}
 		return &s, nil
 	case *callExpr:
+		if r.folding {
+			return nil, errNotConstant
+		}
 		fn, err := r.eval(e.fn, sc)
 		if err != nil {
 			return nil, err
@@ -185,6 +199,9 @@ func (r *renderer) eval(e expr, sc *scope) (Value, error) {
 			return r.eval(e.a, sc)
 		}
 		if e.b == nil {
+			if r.folding {
+				return nil, errNotConstant
+			}
 			return &Undefined{msg: "the inline if-expression evaluated to false and no else section was defined."}, nil
 		}
 		return r.eval(e.b, sc)
@@ -318,6 +335,16 @@ func contains(container, item Value) (bool, error) {
 
 // binop applies an arithmetic operator with Python's rules.
 func (r *renderer) binop(op string, l, rv Value) (Value, error) {
+	if ls, ok := isStr(l); ok && op == "%" { // str.__mod__ takes anything, even Undefined
+		out, err := percentFormat(ls, rv, l)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > r.maxOutput {
+			return nil, &LimitError{"string too large"}
+		}
+		return sameKind(l, out), nil
+	}
 	if u, ok := l.(*Undefined); ok {
 		return nil, u.err()
 	}
@@ -378,11 +405,10 @@ func (r *renderer) binop(op string, l, rv Value) (Value, error) {
 		if isIntegral(rv) {
 			n, ok := asInt(rv)
 			if !ok { // a big int
-				if toBig(rv).Sign() < 0 {
-					n = 0
-				} else {
-					n = maxItems + 1
+				if toBig(rv).Sign() > 0 {
+					return nil, &RuntimeError{"cannot fit 'int' into an index-sized integer"}
 				}
+				n = 0
 			}
 			n = max(n, 0)
 			switch x := l.(type) {
@@ -415,20 +441,6 @@ func (r *renderer) binop(op string, l, rv Value) (Value, error) {
 		case string, Markup, []Value, Tuple:
 			return nil, typeErrorf("can't multiply sequence by non-int of type '%s'", typeName(rv))
 		}
-	case "%":
-		if lStr {
-			out, err := percentFormat(ls, rv, l.(Value))
-			if err != nil {
-				return nil, err
-			}
-			if len(out) > r.maxOutput {
-				return nil, &LimitError{"string too large"}
-			}
-			if _, ok := l.(Markup); ok {
-				return Markup(out), nil
-			}
-			return out, nil
-		}
 	}
 	if op == "**" {
 		return nil, typeErrorf("unsupported operand type(s) for ** or pow(): '%s' and '%s'", typeName(l), typeName(rv))
@@ -443,6 +455,9 @@ func (r *renderer) binop(op string, l, rv Value) (Value, error) {
 // SecurityError when used.
 func getAttr(obj Value, name string) (Value, error) {
 	if u, ok := obj.(*Undefined); ok {
+		if isDunder(name) { // attributes of the Undefined object itself
+			return unsafeUndefined(obj, name), nil
+		}
 		return nil, u.err()
 	}
 	if v, ok := attribute(obj, name); ok {
@@ -529,7 +544,7 @@ func itemLookup(obj, key Value) (Value, bool) {
 // of the special objects); ok is false when there is none.
 func attribute(obj Value, name string) (Value, bool) {
 	if strings.HasPrefix(name, "_") {
-		if strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") && len(name) > 4 {
+		if isDunder(name) {
 			return unsafeUndefined(obj, name), true
 		}
 		return nil, false
@@ -589,7 +604,30 @@ func (m *Macro) attr(name string) (Value, bool) {
 	return nil, false
 }
 
-// sliceValue is obj[start:stop:step].
+// sliceStrict is Python's obj[start:stop:step]: errors are errors.
+func sliceStrict(obj Value, s *sliceVal) (Value, error) {
+	switch o := obj.(type) {
+	case *Undefined:
+		return nil, o.err()
+	case string, Markup, []Value, Tuple, groupTuple, *Range:
+	case *Dict:
+		return nil, &TypeError{"unhashable type: 'slice'"}
+	default:
+		return nil, typeErrorf("'%s' object is not subscriptable", typeName(obj))
+	}
+	for _, v := range []Value{s.start, s.stop, s.step} {
+		if v != nil && !isIntegral(v) {
+			if u, ok := v.(*Undefined); ok {
+				return nil, u.err()
+			}
+			return nil, &TypeError{"slice indices must be integers or None or have an __index__ method"}
+		}
+	}
+	return sliceValue(obj, s)
+}
+
+// sliceValue is obj[start:stop:step] through the sandbox's getitem (a
+// failure gives Undefined).
 func sliceValue(obj Value, s *sliceVal) (Value, error) {
 	var idx [3]*int64
 	for i, v := range []Value{s.start, s.stop, s.step} {
@@ -683,4 +721,21 @@ func sliceIndices(n int64, idx [3]*int64) []int64 {
 		out[i] = start + int64(i)*step
 	}
 	return out
+}
+
+// isDunder: name is one of the special attributes every Python object
+// has (the sandbox refuses them).
+func isDunder(name string) bool {
+	return instanceDunders[name]
+}
+
+var instanceDunders = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`class doc dict init str repr len iter eq ne hash module getattr
+		getitem call bool add slots reduce reduce_ex format sizeof dir init_subclass subclasshook
+		new setattr delattr getattribute lt le gt ge contains mul rmul mod rmod radd sub contains
+		globals builtins code func self weakref`) {
+		instanceDunders["__"+n+"__"] = true
+	}
 }

@@ -109,6 +109,9 @@ func (r *renderer) filter(name string, v Value, a *args) (Value, error) {
 	if err := r.step(); err != nil {
 		return nil, err
 	}
+	if r.folding && contextFilters[name] {
+		return nil, errNotConstant
+	}
 	f, ok := filters[name]
 	if !ok {
 		return nil, runtimeErrorf("No filter named '%s' found.", name)
@@ -632,6 +635,9 @@ func fIndent(r *renderer, v Value, a *args) (Value, error) {
 	}
 	s, ok := isStr(v)
 	if !ok {
+		if _, isList := v.([]Value); isList {
+			return nil, &RuntimeError{"'list' object has no attribute 'splitlines'"}
+		}
 		return nil, typeErrorf("unsupported operand type(s) for +=: '%s' and 'str'", typeName(v))
 	}
 	width := or(p[0], int64(4))
@@ -872,7 +878,7 @@ func fPprint(r *renderer, v Value, a *args) (Value, error) {
 	if _, err := a.bind("do_pprint"); err != nil {
 		return nil, err
 	}
-	return repr(v), nil
+	return pformat(v), nil
 }
 
 func fRandom(r *renderer, v Value, a *args) (Value, error) {
@@ -1015,7 +1021,7 @@ func fRound(r *renderer, v Value, a *args) (Value, error) {
 		return nil, err
 	}
 	if !isNumber(v) {
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*Undefined); ok && method != "common" {
 			return nil, u.err()
 		}
 		return nil, typeErrorf("type %s doesn't define __round__ method", typeName(v))
@@ -1412,7 +1418,10 @@ func fWordwrap(r *renderer, v Value, a *args) (Value, error) {
 	if width <= 0 {
 		return nil, runtimeErrorf("invalid width %d (must be > 0)", width)
 	}
-	wrap := toStr(or(or(p[2], nil), "\n"))
+	wrap := "\n"
+	if w := or(p[2], nil); w != nil {
+		wrap = toStr(w)
+	}
 	var paras []string
 	for _, line := range pySplitlines(toStr(v)) {
 		paras = append(paras, strings.Join(textWrap(line, int(width), truthy(or(p[1], true)), truthy(or(p[3], true))), wrap))
@@ -1498,7 +1507,10 @@ func fXmlattr(r *renderer, v Value, a *args) (Value, error) {
 	}
 	d, ok := v.(*Dict)
 	if !ok {
-		return nil, typeErrorf("'%s' object has no attribute 'items'", typeName(v))
+		if u, ok := v.(*Undefined); ok {
+			return nil, u.err()
+		}
+		return nil, runtimeErrorf("'%s' object has no attribute 'items'", typeName(v))
 	}
 	var parts []string
 	for i, k := range d.keys {

@@ -471,12 +471,12 @@ func formatFloat(f float64, sp spec) (string, error) {
 		if prec < 0 {
 			prec = 6
 		}
-		body = formatG(a, prec, sp.alt)
+		body = formatG(a, prec, sp.alt, false)
 	case 0:
 		if prec < 0 {
 			body = pyFloat(a)
 		} else {
-			body = formatG(a, prec, sp.alt)
+			body = formatG(a, prec, sp.alt, true)
 			if !strings.ContainsAny(body, ".e") && !math.IsInf(a, 0) && !math.IsNaN(a) {
 				body += ".0"
 			}
@@ -517,8 +517,9 @@ func formatFloatSpec(f float64, verb byte, prec int) string {
 	return strconv.FormatFloat(f, verb, prec, 64)
 }
 
-// formatG is Python's "g" presentation of a non-negative float.
-func formatG(f float64, prec int, alt bool) string {
+// formatG is Python's "g" presentation of a non-negative float (dot0:
+// the variant of a spec without a type, which keeps room for ".0").
+func formatG(f float64, prec int, alt, dot0 bool) string {
 	switch {
 	case math.IsInf(f, 0):
 		return "inf"
@@ -532,7 +533,11 @@ func formatG(f float64, prec int, alt bool) string {
 	_, expS, _ := strings.Cut(e, "e")
 	exp, _ := strconv.Atoi(expS)
 	var out string
-	if exp >= -4 && exp < prec {
+	limit := prec
+	if dot0 {
+		limit--
+	}
+	if exp >= -4 && exp < limit {
 		out = strconv.FormatFloat(f, 'f', prec-1-exp, 64)
 	} else {
 		out = e
@@ -556,7 +561,14 @@ func formatG(f float64, prec int, alt bool) string {
 func percentFormat(format string, arg Value, self Value) (string, error) {
 	_, isMarkup := self.(Markup)
 	var items []Value
-	mapping, isMap := arg.(*Dict)
+	mapping, isDict := arg.(*Dict)
+	// Python treats any argument with __getitem__ (other than a tuple or
+	// a str) as a mapping: it is not "not all converted".
+	isMap := isDict
+	switch arg.(type) {
+	case []Value, *Range, *Undefined:
+		isMap = true
+	}
 	switch t := arg.(type) {
 	case Tuple:
 		items = t
@@ -588,7 +600,7 @@ func percentFormat(format string, arg Value, self Value) (string, error) {
 		var v Value
 		haveV := false
 		if rs[i] == '(' {
-			if !isMap {
+			if !isDict {
 				return "", &TypeError{"format requires a mapping"}
 			}
 			depth, j := 1, i+1
@@ -772,11 +784,7 @@ func percentFormat(format string, arg Value, self Value) (string, error) {
 		b.WriteString(out)
 	}
 	if next < len(items) && !usedMap && !isMap {
-		if _, ok := arg.(Tuple); ok || next == 0 {
-			if len(items) > 0 {
-				return "", &TypeError{"not all arguments converted during string formatting"}
-			}
-		}
+		return "", &TypeError{"not all arguments converted during string formatting"}
 	}
 	return b.String(), nil
 }

@@ -53,6 +53,10 @@ func method(obj Value, name string) (Value, bool) {
 		if f := seqMethod(o, name, false); f != nil {
 			return bind(f), true
 		}
+	case *Range:
+		if f := seqMethod(o.items(), name, false); f != nil && name != "copy" {
+			return bind(f), true
+		}
 	case float64:
 		if name == "is_integer" {
 			return bind(func(a *args) (Value, error) { return !math.IsInf(o, 0) && o == math.Trunc(o), nil }), true

@@ -30,7 +30,7 @@ func parse(src string) ([]node, error) {
 	if err := check(body); err != nil {
 		return nil, err
 	}
-	return body, nil
+	return fold(body), nil
 }
 
 func (p *parser) cur() token { return p.toks[p.p] }
@@ -942,8 +942,6 @@ func (p *parser) parsePostfix(e expr) (expr, error) {
 				return nil, err
 			}
 			switch len(keys) {
-			case 0:
-				return nil, p.fail("expected subscript expression")
 			case 1:
 				e = &itemExpr{e, keys[0]}
 			default:

@@ -27,22 +27,22 @@ func initTests() {
 		"odd":         tMod(1),
 		"even":        tMod(0),
 		"divisibleby": tDivisibleby,
-		"defined": func(r *renderer, v Value, a *args) (bool, error) {
+		"defined": typeTest(func(v Value) bool {
 			_, u := v.(*Undefined)
-			return !u, nil
-		},
-		"undefined": func(r *renderer, v Value, a *args) (bool, error) {
+			return !u
+		}),
+		"undefined": typeTest(func(v Value) bool {
 			_, u := v.(*Undefined)
-			return u, nil
-		},
-		"filter": func(r *renderer, v Value, a *args) (bool, error) {
+			return u
+		}),
+		"filter": typeTest(func(v Value) bool {
 			_, ok := filters[toStr(v)]
-			return ok, nil
-		},
-		"test": func(r *renderer, v Value, a *args) (bool, error) {
+			return ok
+		}),
+		"test": typeTest(func(v Value) bool {
 			_, ok := tests[toStr(v)]
-			return ok, nil
-		},
+			return ok
+		}),
 		"none": typeTest(func(v Value) bool { return v == nil }),
 		"boolean": typeTest(func(v Value) bool {
 			_, ok := v.(bool)
@@ -204,7 +204,7 @@ func sameAs(a, b Value) bool {
 		return ok && x == y
 	case []Value:
 		y, ok := b.([]Value)
-		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+		return ok && len(x) == len(y) && len(x) > 0 && &x[0] == &y[0]
 	case *Dict, *Namespace, *Undefined, *Gen, *Macro, *Func, *LoopInfo, *Range:
 		return a == b
 	}

@@ -107,7 +107,17 @@ func NewDict() *Dict { return &Dict{idx: map[any]int{}} }
 
 // hashKey normalises a key as Python hashing does; ok is false for an
 // unhashable value (list, dict).
-func hashKey(k Value) (any, bool) {
+func hashKey(k Value) (any, bool) { return hashKeyD(k, 0) }
+
+// maxValueDepth bounds the recursion into nested values (repr, ==, <,
+// hashing): values nested deeper compare as different, print as "...",
+// and are unhashable; jinja2 would hit Python's recursion limit there.
+const maxValueDepth = 500
+
+func hashKeyD(k Value, depth int) (any, bool) {
+	if depth > maxValueDepth {
+		return nil, false
+	}
 	switch x := k.(type) {
 	case nil:
 		return nil, true
@@ -133,7 +143,7 @@ func hashKey(k Value) (any, bool) {
 		var b strings.Builder
 		b.WriteString("\x00tuple")
 		for _, v := range x {
-			h, ok := hashKey(v)
+			h, ok := hashKeyD(v, depth+1)
 			if !ok {
 				return nil, false
 			}
@@ -293,22 +303,27 @@ func toStr(v Value) string {
 }
 
 // repr is Python's repr().
-func repr(v Value) string {
+func repr(v Value) string { return reprD(v, 0) }
+
+func reprD(v Value, depth int) string {
+	if depth > maxValueDepth {
+		return "..."
+	}
 	switch x := v.(type) {
 	case string:
 		return pyQuote(x)
 	case Markup:
 		return "Markup(" + pyQuote(string(x)) + ")"
 	case []Value:
-		return "[" + joinRepr(x) + "]"
+		return "[" + joinRepr(x, depth) + "]"
 	case Tuple:
-		return tupleRepr(x)
+		return tupleRepr(x, depth)
 	case groupTuple:
-		return tupleRepr(Tuple(x))
+		return tupleRepr(Tuple(x), depth)
 	case *Dict:
 		parts := make([]string, len(x.keys))
 		for i, k := range x.keys {
-			parts[i] = repr(k) + ": " + repr(x.vals[i])
+			parts[i] = reprD(k, depth+1) + ": " + reprD(x.vals[i], depth+1)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case *Undefined:
@@ -321,9 +336,9 @@ func repr(v Value) string {
 		}
 		return fmt.Sprintf("range(%d, %d, %d)", x.start, x.stop, x.step)
 	case *dictView:
-		return "dict_" + x.kind + "([" + joinRepr(x.items()) + "])"
+		return "dict_" + x.kind + "([" + joinRepr(x.items(), depth) + "])"
 	case *Namespace:
-		return "<Namespace " + repr(x.d) + ">"
+		return "<Namespace " + reprD(x.d, depth+1) + ">"
 	case nil, bool, int64, *big.Int, float64:
 		return toStr(v)
 	case *LoopInfo:
@@ -343,19 +358,19 @@ func repr(v Value) string {
 	return fmt.Sprintf("<%T>", v)
 }
 
-func joinRepr(items []Value) string {
+func joinRepr(items []Value, depth int) string {
 	parts := make([]string, len(items))
 	for i, e := range items {
-		parts[i] = repr(e)
+		parts[i] = reprD(e, depth+1)
 	}
 	return strings.Join(parts, ", ")
 }
 
-func tupleRepr(x Tuple) string {
+func tupleRepr(x Tuple, depth int) string {
 	if len(x) == 1 {
-		return "(" + repr(x[0]) + ",)"
+		return "(" + reprD(x[0], depth+1) + ",)"
 	}
-	return "(" + joinRepr(x) + ")"
+	return "(" + joinRepr(x, depth) + ")"
 }
 
 // pyQuote quotes like Python's repr of a str.
@@ -517,16 +532,9 @@ func iterate(v Value) ([]Value, error) {
 		return append([]Value(nil), x.keys...), nil
 	case string:
 		return chars(x), nil
-	case Markup:
-		items := chars(string(x))
-		for i, c := range items {
-			items[i] = Markup(c.(string))
-		}
-		return items, nil
+	case Markup: // iterating a Markup gives plain strings
+		return chars(string(x)), nil
 	case *Undefined:
-		if x.security {
-			return nil, x.err()
-		}
 		return nil, nil
 	case *Gen:
 		return x.take(), nil
@@ -580,7 +588,12 @@ func runeLen(s string) int {
 }
 
 // equal is Python's ==.
-func equal(a, b Value) bool {
+func equal(a, b Value) bool { return equalD(a, b, 0) }
+
+func equalD(a, b Value, depth int) bool {
+	if depth > maxValueDepth {
+		return false
+	}
 	if _, ok := a.(*Undefined); ok {
 		_, ok := b.(*Undefined)
 		return ok
@@ -604,21 +617,21 @@ func equal(a, b Value) bool {
 		return b == nil
 	case []Value:
 		y, ok := b.([]Value)
-		return ok && seqEqual(x, y)
+		return ok && seqEqualD(x, y, depth)
 	case Tuple:
 		switch y := b.(type) {
 		case Tuple:
-			return seqEqual(x, y)
+			return seqEqualD(x, y, depth)
 		case groupTuple:
-			return seqEqual(x, y)
+			return seqEqualD(x, y, depth)
 		}
 		return false
 	case groupTuple:
 		switch y := b.(type) {
 		case Tuple:
-			return seqEqual(x, y)
+			return seqEqualD(x, y, depth)
 		case groupTuple:
-			return seqEqual(x, y)
+			return seqEqualD(x, y, depth)
 		}
 		return false
 	case *Range:
@@ -631,7 +644,7 @@ func equal(a, b Value) bool {
 		}
 		for i, k := range x.keys {
 			v, ok := y.Get(k)
-			if !ok || !equal(x.vals[i], v) {
+			if !ok || !equalD(x.vals[i], v, depth+1) {
 				return false
 			}
 		}
@@ -641,7 +654,7 @@ func equal(a, b Value) bool {
 		if !ok || x.kind != y.kind || x.kind == "values" {
 			return ok && x == y
 		}
-		return equal(dictFromItems(x), dictFromItems(y))
+		return equalD(dictFromItems(x), dictFromItems(y), depth+1)
 	}
 	return a == b
 }
@@ -658,12 +671,14 @@ func dictFromItems(v *dictView) *Dict {
 	return d
 }
 
-func seqEqual(x, y []Value) bool {
+func seqEqual(x, y []Value) bool { return seqEqualD(x, y, 0) }
+
+func seqEqualD(x, y []Value, depth int) bool {
 	if len(x) != len(y) {
 		return false
 	}
 	for i := range x {
-		if !equal(x[i], y[i]) {
+		if !equalD(x[i], y[i], depth+1) {
 			return false
 		}
 	}
@@ -672,7 +687,12 @@ func seqEqual(x, y []Value) bool {
 
 // compare orders a and b (-1, 0, 1) as Python's < does, or fails with
 // Python's TypeError for types that have no order.
-func compare(op string, a, b Value) (int, error) {
+func compare(op string, a, b Value) (int, error) { return compareD(op, a, b, 0) }
+
+func compareD(op string, a, b Value, depth int) (int, error) {
+	if depth > maxValueDepth {
+		return 0, &RuntimeError{"maximum recursion depth exceeded in comparison"}
+	}
 	if u, ok := a.(*Undefined); ok {
 		return 0, u.err()
 	}
@@ -705,10 +725,10 @@ func compare(op string, a, b Value) (int, error) {
 		la, _ := asSeq(a)
 		lb, _ := asSeq(b)
 		for i := 0; i < len(la) && i < len(lb); i++ {
-			if equal(la[i], lb[i]) {
+			if equalD(la[i], lb[i], depth+1) {
 				continue
 			}
-			return compare(op, la[i], lb[i])
+			return compareD(op, la[i], lb[i], depth+1)
 		}
 		return cmpInt(int64(len(la)), int64(len(lb))), nil
 	}
