@@ -15,8 +15,9 @@ import (
 // type does at run time, appending the row to dst:
 //
 //   - F32: the values as they are.
-//   - F16: ggml_cpu_fp32_to_fp16, F16C's round to nearest even (NaNs are
-//     quieted keeping their top payload bits, as the instruction does).
+//   - F16: ggml_cpu_fp32_to_fp16: round to nearest even; NaNs keep their
+//     top payload bits (F16C) except in the last len(x)%4 values, which
+//     ggml converts in C and makes 0x7e00 (with the sign).
 //   - BF16: ggml_cpu_fp32_to_bf16 (GGML_FP32_TO_BF16: nearest even, NaNs
 //     quieted).
 //   - Q8_0, Q8_1: ggml-cpu's quantize_row_q8_0 / quantize_row_q8_1 as
@@ -25,7 +26,8 @@ import (
 //     127/amax rather than 1/(amax/127) (they can differ in the last bit),
 //     values are rounded half to even (_mm256_round_ps) rather than half
 //     away from zero (roundf), and the block maximum follows maxps's NaN
-//     rule. Q8_1's s is d·Σq as ggml computes it. These are the bytes
+//     rule. Q8_1's s is d·Σq as ggml computes it. d and s go to F16 as
+//     GGML_CPU_FP32_TO_FP16 (a NaN becomes 0x7e00). These are the bytes
 //     ggml's x86 CPU backend produces.
 //   - Q8_K: quantize_row_q8_K, which is quantize_row_q8_K_ref on x86 (the
 //     quantize package's Q8_K quantizer gives the same bytes), except that
@@ -77,8 +79,8 @@ var (
 	actQ8_1 = actQ8_1Go
 )
 
-// fp16F16C is _cvtss_sh(f, 0): FP32ToFP16's rounding, NaNs quieted with
-// their top 10 payload bits kept.
+// fp16F16C is F16C's vcvtps2ph (round to nearest even): FP32ToFP16's
+// rounding, NaNs quieted keeping their top 10 payload bits.
 func fp16F16C(f float32) uint16 {
 	b := math.Float32bits(f)
 	if b&0x7fffffff > 0x7f800000 {
@@ -87,9 +89,26 @@ func fp16F16C(f float32) uint16 {
 	return quantize.FP32ToFP16(f)
 }
 
+// fp16Compute is ggml_compute_fp32_to_fp16, which GGML_CPU_FP32_TO_FP16 is
+// on x86: the same rounding, every NaN 0x7e00 with its sign.
+func fp16Compute(f float32) uint16 {
+	b := math.Float32bits(f)
+	if b&0x7fffffff > 0x7f800000 {
+		return uint16(b>>16)&0x8000 | 0x7e00
+	}
+	return quantize.FP32ToFP16(f)
+}
+
+// actF16Go is ggml_cpu_fp32_to_fp16 with F16C: vcvtps2ph on groups of 8
+// and 4 values, GGML_CPU_FP32_TO_FP16 on the last n%4.
 func actF16Go(y []byte, x []float32) {
+	n4 := len(x) &^ 3
 	for i, v := range x {
-		binary.LittleEndian.PutUint16(y[2*i:], fp16F16C(v))
+		h := fp16F16C(v)
+		if i >= n4 {
+			h = fp16Compute(v)
+		}
+		binary.LittleEndian.PutUint16(y[2*i:], h)
 	}
 }
 
@@ -157,7 +176,7 @@ func actQ8_0Go(y *byte, x *float32, nb int) {
 	for b := 0; b < nb; b++ {
 		blk := ys[b*34 : b*34+34]
 		d, _ := q8Block(blk[2:], xs[b*32:b*32+32])
-		binary.LittleEndian.PutUint16(blk, fp16F16C(d))
+		binary.LittleEndian.PutUint16(blk, fp16Compute(d))
 	}
 }
 
@@ -166,8 +185,8 @@ func actQ8_1Go(y *byte, x *float32, nb int) {
 	for b := 0; b < nb; b++ {
 		blk := ys[b*36 : b*36+36]
 		d, sum := q8Block(blk[4:], xs[b*32:b*32+32])
-		binary.LittleEndian.PutUint16(blk, fp16F16C(d))
-		binary.LittleEndian.PutUint16(blk[2:], fp16F16C(d*float32(sum)))
+		binary.LittleEndian.PutUint16(blk, fp16Compute(d))
+		binary.LittleEndian.PutUint16(blk[2:], fp16Compute(d*float32(sum)))
 	}
 }
 

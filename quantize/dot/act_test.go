@@ -53,7 +53,7 @@ func TestQuantizeActAsm(t *testing.T) {
 	for _, n := range []int{256, 512, 4096} {
 		for i, x := range actInputs(r, n) {
 			for _, c := range []struct {
-				t        gguf.Type
+				t         gguf.Type
 				asm, pure func(y []byte, x []float32)
 			}{
 				{gguf.Q8_0, func(y []byte, x []float32) { actQ8_0(unsafe.SliceData(y), unsafe.SliceData(x), len(x)/32) }, func(y []byte, x []float32) {
@@ -119,7 +119,7 @@ func TestQuantizeActQ8(t *testing.T) {
 					for j := 0; j < 32; j++ {
 						sum += int32(int8(got[off+4+j]))
 					}
-					want := fp16F16C(float32(sum) * (blockMaxAVX(x[off/ts*32:]) / 127))
+					want := fp16Compute(float32(sum) * (blockMaxAVX(x[off/ts*32:]) / 127))
 					if s := binary.LittleEndian.Uint16(got[off+2:]); s != want {
 						t.Fatalf("%s input %d block %d: s %x, want %x", at, i, off/ts, s, want)
 					}

@@ -18,10 +18,16 @@
 // (single-row dot products and the multi-activation kernels of MatMul), and
 // for the activation quantizers Q8_0 and Q8_1 and the F16 conversion.
 // Everything else, every type on other architectures and every type with
-// the build tag purego runs in pure Go. The pure-Go dot products follow
-// ggml's generic (non-SIMD) C code, including its order of float
-// operations; the assembly follows ggml's AVX2 code (8 float lanes per
-// accumulator), so the two differ by float rounding only.
+// the build tag purego runs in pure Go.
+//
+// Exactness, checked by TestAgainstGGML against ggml's own code built from
+// llama.cpp (testdata/ggmlcheck): QuantizeAct gives ggml-cpu's bytes on
+// x86 (its AVX2 quantize_row_q8_0/_q8_1, not the _ref quantizers; see
+// QuantizeAct) in both implementations; the assembly dot products are
+// bit-identical to ggml's AVX2 ggml_vec_dot_* (same integer lanes, same
+// order of float operations, built with GCC); the pure-Go ones are
+// bit-identical to ggml's generic C kernels compiled without FMA
+// contraction. The two differ from each other by float rounding only.
 //
 // Functions here start no goroutines and do not allocate (QuantizeAct
 // appends to the slice it is given); callers split rows across cores.

@@ -32,26 +32,12 @@ func useAsm() {
 	kernelTable[gguf.Q4_K] = kernels{dot: dotQ4_KAVX2, dot4: dotQ4_Kx4AVX2}
 	kernelTable[gguf.Q5_K] = kernels{dot: dotQ5_KAVX2, dot4: dotQ5_Kx4AVX2}
 	kernelTable[gguf.Q6_K] = kernels{dot: dotQ6_KAVX2, dot4: dotQ6_Kx4AVX2}
-	kernelTable[gguf.F32] = kernels{dot: dotF32Asm, dot2x4: dotF32x2x4AVX2}
+	kernelTable[gguf.F32] = kernels{dot: dotF32AVX2, dot2x4: dotF32x2x4AVX2}
 	kernelTable[gguf.F16] = kernels{dot: dotF16Asm, dot2x4: dotF16x2x4AVX2}
 	kernelTable[gguf.BF16] = kernels{dot: dotBF16Asm, dot2x4: dotBF16x2x4AVX2}
 	actQ8_0 = actQ8_0AVX2
 	actQ8_1 = actQ8_1AVX2
 	actF16 = actF16Asm
-}
-
-// ggml_vec_dot_f32's AVX2 path: float sum, leftovers added in float.
-func dotF32Asm(n int, w, x *byte) float32 {
-	n32 := n &^ 31
-	s := dotF32AVX2(n32, w, x)
-	if n32 < n {
-		a := unsafe.Slice((*float32)(unsafe.Pointer(w)), n)
-		b := unsafe.Slice((*float32)(unsafe.Pointer(x)), n)
-		for i := n32; i < n; i++ {
-			s += float32(a[i] * b[i])
-		}
-	}
-	return s
 }
 
 // ggml_vec_dot_f16's: the reduced vector sum, then the leftovers, in
@@ -89,7 +75,7 @@ func actF16Asm(y []byte, x []float32) {
 		actF16AVX2(unsafe.SliceData(y), unsafe.SliceData(x), n8)
 	}
 	if n8 < len(x) {
-		actF16Go(y[2*n8:], x[n8:])
+		actF16Go(y[2*n8:], x[n8:]) // n8 is a multiple of 4: same split
 	}
 }
 

@@ -5,10 +5,11 @@
 // F32, F16 and BF16 dot products (AVX2 + FMA + F16C) and the activation
 // quantizers.
 //
-// The single-row kernels are ggml's AVX2 ggml_vec_dot_f32 / _f16 / _bf16
-// up to the leftovers: four 8-lane accumulators over steps of 32 values,
-// reduced as GGML_F32x8_REDUCE (F32, F16) or as ggml_vec_dot_bf16's AVX2
-// code does. The caller adds the last n%32 products.
+// The single-row kernels are ggml's AVX2 ggml_vec_dot_f32 / _f16 / _bf16:
+// four 8-lane accumulators over steps of 32 values, reduced as
+// GGML_F32x8_REDUCE (F32, F16) or as ggml_vec_dot_bf16's AVX2 code does.
+// For F16 and BF16 the caller adds the last n%32 products (in float64, as
+// ggml).
 
 DATA fabs<>+0(SB)/8, $0x7fffffff7fffffff
 DATA fabs<>+8(SB)/8, $0x7fffffff7fffffff
@@ -154,6 +155,16 @@ GLOBL f127<>(SB), RODATA|NOPTR, $4
 	VPACKSSWB Y2, Y0, Y0 \
 	VPERMD Y0, Y14, Y0
 
+// AX (an F16 from vcvtps2ph) as GGML_CPU_FP32_TO_FP16 has it: a NaN is
+// 0x7e00 with its sign (clobbers BX).
+#define F16NAN \
+	MOVL AX, BX \
+	ANDL $0x7fff, BX \
+	CMPL BX, $0x7c00 \
+	JLS 3(PC) \
+	ANDL $0x8000, AX \
+	ORL $0x7e00, AX
+
 #define Q8SETUP \
 	MOVQ y+0(FP), DI \
 	MOVQ x+8(FP), SI \
@@ -163,11 +174,18 @@ GLOBL f127<>(SB), RODATA|NOPTR, $4
 	VMOVSS f127<>(SB), X13 \
 	VXORPS X12, X12, X12
 
-// func dotF32AVX2(n int, w, x *byte) float32 (n a multiple of 32)
+// func dotF32AVX2(n int, w, x *byte) float32
+// The n%32 leftovers are added in order as GCC compiles ggml's sumf +=
+// x[i]*y[i]: rounded products for all but the last n%4, FMAs for those.
 TEXT ·dotF32AVX2(SB), NOSPLIT, $0-28
 	MOVQ n+0(FP), CX
 	MOVQ w+8(FP), SI
 	MOVQ x+16(FP), DI
+	MOVQ CX, DX
+	ANDQ $31, DX
+	MOVQ DX, BX
+	ANDQ $3, BX
+	SUBQ BX, DX
 	ZERO4
 	SHRQ $5, CX
 	JZ f32done
@@ -186,6 +204,27 @@ f32loop:
 	JNZ f32loop
 f32done:
 	REDUCE_F32
+	TESTQ DX, DX
+	JZ f32tail3
+f32tail:
+	VMOVSS (SI), X1
+	VMULSS (DI), X1, X1
+	VADDSS X1, X0, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ DX
+	JNZ f32tail
+f32tail3:
+	TESTQ BX, BX
+	JZ f32end
+f32tail1:
+	VMOVSS (SI), X1
+	VFMADD231SS (DI), X1, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ BX
+	JNZ f32tail1
+f32end:
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -356,6 +395,7 @@ actq80loop:
 	Q8PACK
 	VCVTPS2PH $0, X7, X7
 	VMOVD X7, AX
+	F16NAN
 	MOVW AX, (DI)
 	VMOVDQU Y0, 2(DI)
 	ADDQ $128, SI
@@ -387,10 +427,12 @@ actq81loop:
 	VMULSS X10, X7, X10
 	VCVTPS2PH $0, X10, X10
 	VMOVD X10, AX
+	F16NAN
 	MOVW AX, 2(DI)
 	Q8PACK
 	VCVTPS2PH $0, X7, X7
 	VMOVD X7, AX
+	F16NAN
 	MOVW AX, (DI)
 	VMOVDQU Y0, 4(DI)
 	ADDQ $128, SI

@@ -8,9 +8,9 @@
 // products are summed in 8 int32 lanes (maddubs, then madd with the
 // sub-block scales), converted to float and accumulated with one FMA by
 // d_w·d_y into 8 float lanes; the mins (Q2_K, Q4_K, Q5_K) go through the
-// activation block sums as ggml does. Q3_K and Q6_K take their offsets (4,
-// 32) out through the block sums too (ggml does so for Q6_K; for Q3_K it
-// subtracts a second maddubs: same integers).
+// activation block sums as ggml does, and Q6_K's offset 32 as well. The
+// integer lanes are ggml's, so the results are bit-identical to ggml's
+// AVX2 code.
 //
 // The kernels are written once for one or four activation rows (R8-R11,
 // 292·nb bytes each), with the float accumulators in the frame: acc k at
@@ -557,8 +557,9 @@ q6kx4done:
 
 // ---------------------------------------------------------------- Q3_K
 // Block (110 B): 32 B high-bit mask | 64 B 2-bit values | 12 B scales |
-// f16 d. Values are q3 − 4·(1 − h) in −4..3: the products use q3 + 4h in
-// 0..7 and 4·Σ scale·(block sum) is taken off first. Y10 = the mask.
+// f16 d. Values are q3 − 4·(1 − h) in −4..3: as ggml, maddubs of the two
+// low bits minus maddubs of the 4s where the high bit is clear. Y10 = the
+// mask.
 
 // Y13 = the 16 scales (6 bits − 32) as int16, X12 lane 0 = d (clobbers AX
 // BX DX R12 R13 X0).
@@ -603,20 +604,30 @@ q6kx4done:
 	VCVTPH2PS X12, X12 \
 	VMOVDQU (SI), Y10
 
-#define Q3K_CORR(P, SUMI) \
-	VPMADDWD 260(P), Y13, Y4 \
-	VPSLLD $2, Y4, Y4 \
-	VPSUBD Y4, SUMI, SUMI
-
-// Sub-vector i: Y3 = ((Y0 >> 2i) & 3) | (mask bit b moved to bit 2 by
-// HOP $HS), Y5 its scales.
+// Sub-vector i: Y3 = (Y0 >> 2i) & 3, Y2 = 4 where mask bit b (moved to
+// bit 2 by HOP $HS) is clear, Y5 the scales.
 #define Q3K_Q(LS, HOP, HS, SHUF) \
 	VPSRLW $LS, Y0, Y3 \
 	VPAND kc03<>(SB), Y3, Y3 \
-	HOP $HS, Y10, Y5 \
-	VPAND kc04<>(SB), Y5, Y5 \
-	VPOR Y5, Y3, Y3 \
+	HOP $HS, Y10, Y2 \
+	VPANDN kc04<>(SB), Y2, Y2 \
 	VPSHUFB SHUF, Y14, Y5
+
+#define MAC3(P, OFF, SUMI) \
+	VPMADDUBSW OFF(P), Y3, Y4 \
+	VPMADDUBSW OFF(P), Y2, Y1 \
+	VPSUBW Y1, Y4, Y4 \
+	VPMADDWD Y5, Y4, Y4 \
+	VPADDD Y4, SUMI, SUMI
+
+#define MAC3_1(OFF, WQ, SC) \
+	MAC3(R8, OFF, Y6)
+
+#define MAC3_4(OFF, WQ, SC) \
+	MAC3(R8, OFF, Y6) \
+	MAC3(R9, OFF, Y7) \
+	MAC3(R10, OFF, Y8) \
+	MAC3(R11, OFF, Y9)
 
 #define Q3K_BODY(MACN) \
 	VMOVDQU 32(SI), Y0 \
@@ -648,8 +659,7 @@ TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $192-28
 	JLE q3kdone
 q3kloop:
 	Q3K_HEAD
-	Q3K_CORR(R8, Y6)
-	Q3K_BODY(MAC1)
+	Q3K_BODY(MAC3_1)
 	FIN(R8, Y6, 0)
 	NEXT1(110)
 	DECQ CX
@@ -668,11 +678,7 @@ TEXT ·dotQ3_Kx4AVX2(SB), NOSPLIT, $192-48
 	JLE q3kx4done
 q3kx4loop:
 	Q3K_HEAD
-	Q3K_CORR(R8, Y6)
-	Q3K_CORR(R9, Y7)
-	Q3K_CORR(R10, Y8)
-	Q3K_CORR(R11, Y9)
-	Q3K_BODY(MAC4)
+	Q3K_BODY(MAC3_4)
 	FIN(R8, Y6, 0)
 	FIN(R9, Y7, 32)
 	FIN(R10, Y8, 64)
