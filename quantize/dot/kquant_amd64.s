@@ -170,6 +170,25 @@ GLOBL q3shuf<>(SB), RODATA|NOPTR, $128
 	VMOVUPS Y4, ACC(SP) \
 	VPXOR SUMI, SUMI, SUMI
 
+// FIN with the accumulator in register ACC (the one-row kernels: no
+// store-to-load chain through the frame). Same float operation.
+#define FINR(P, SUMI, ACC) \
+	VCVTDQ2PS SUMI, SUMI \
+	VMULSS (P), X12, X4 \
+	VBROADCASTSS X4, Y4 \
+	VFMADD231PS SUMI, Y4, ACC \
+	VPXOR SUMI, SUMI, SUMI
+
+// Zeroed register state of the one-row kernels: sum Y6, accumulators Y7
+// and X8.
+#define ZERO1 \
+	VPXOR Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+	VXORPS Y8, Y8, Y8
+
+#define RESULT1 \
+	HSUM8(Y7, X7, X1)
+
 // 32 weights (unsigned bytes in WQ) times the activations at OFF(P),
 // weighted by the int16 scales in SC, into SUMI.
 #define MAC(P, OFF, WQ, SC, SUMI) \
@@ -239,6 +258,15 @@ GLOBL q3shuf<>(SB), RODATA|NOPTR, $128
 	VFNMADD231PS X0, X1, X2 \
 	VMOVUPS X2, AM(SP)
 
+#define Q4K_MINSR(P, AM) \
+	VMOVDQU 260(P), X0 \
+	VPHADDW 276(P), X0, X0 \
+	VPMADDWD X13, X0, X0 \
+	VCVTDQ2PS X0, X0 \
+	VMULSS (P), X11, X1 \
+	VBROADCASTSS X1, X1 \
+	VFNMADD231PS X0, X1, AM
+
 // Nibbles of 64 values at QOFF(SI): Y1 low (sub-block 2j), Y0 high; their
 // scales Y2, Y3.
 #define Q4K_W(QOFF, SL, SH) \
@@ -279,23 +307,25 @@ GLOBL q3shuf<>(SB), RODATA|NOPTR, $128
 	VMOVSS X0, (DI)(DX*1)
 
 // func dotQ4_KAVX2(nb int, w, x *byte) float32
-TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $192-28
+TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $0-28
 	ARGS1
-	ZERO
+	ZERO1
 	VMOVDQU kc0f<>(SB), Y15
 	TESTQ CX, CX
 	JLE q4kdone
 q4kloop:
 	KHEAD
-	Q4K_MINS(R8, 128)
+	Q4K_MINSR(R8, X8)
 	Q4K_BODY(MAC1)
-	FIN(R8, Y6, 0)
+	FINR(R8, Y6, Y7)
 	NEXT1(144)
 	DECQ CX
 	JNZ q4kloop
 q4kdone:
-	Q4K_RESULT(0, 128)
-	VMOVSS X0, ret+24(FP)
+	HSUM8(Y7, X7, X1)
+	HSUM4(X8, X1)
+	VADDSS X8, X7, X7
+	VMOVSS X7, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -351,6 +381,16 @@ q4kx4done:
 	VFNMADD231SS X0, X1, X2 \
 	VMOVSS X2, AM(SP)
 
+#define Q5K_MINSR(P, AM) \
+	VMOVDQU 260(P), X0 \
+	VPHADDW 276(P), X0, X0 \
+	VPMADDWD X13, X0, X0 \
+	VPHADDD X0, X0, X0 \
+	VPHADDD X0, X0, X0 \
+	VCVTDQ2PS X0, X0 \
+	VMULSS (P), X11, X1 \
+	VFNMADD231SS X0, X1, AM
+
 // As Q4K_W plus the fifth bits: bit b of the high-bit bytes moved to bit 4
 // by a 16-bit shift (OP0 $S0 for the low nibbles, OP1 $S1 for the high).
 #define Q5K_W(QOFF, OP0, S0, OP1, S1, SL, SH) \
@@ -387,24 +427,25 @@ q4kx4done:
 	VADDSS AM(SP), X0, X0
 
 // func dotQ5_KAVX2(nb int, w, x *byte) float32
-TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $192-28
+TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $0-28
 	ARGS1
-	ZERO
+	ZERO1
 	VMOVDQU kc0f<>(SB), Y15
 	TESTQ CX, CX
 	JLE q5kdone
 q5kloop:
 	KHEAD
 	VMOVDQU 16(SI), Y10
-	Q5K_MINS(R8, 128)
+	Q5K_MINSR(R8, X8)
 	Q5K_BODY(MAC1)
-	FIN(R8, Y6, 0)
+	FINR(R8, Y6, Y7)
 	NEXT1(176)
 	DECQ CX
 	JNZ q5kloop
 q5kdone:
-	Q5K_RESULT(0, 128)
-	VMOVSS X0, ret+24(FP)
+	HSUM8(Y7, X7, X1)
+	VADDSS X8, X7, X7
+	VMOVSS X7, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -502,9 +543,9 @@ q5kx4done:
 	HSUM8(Y0, X0, X1)
 
 // func dotQ6_KAVX2(nb int, w, x *byte) float32
-TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $192-28
+TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-28
 	ARGS1
-	ZERO
+	ZERO1
 	VMOVDQU kc0f<>(SB), Y15
 	TESTQ CX, CX
 	JLE q6kdone
@@ -512,13 +553,13 @@ q6kloop:
 	Q6K_HEAD
 	Q6K_CORR(R8, Y6)
 	Q6K_BODY(MAC1)
-	FIN(R8, Y6, 0)
+	FINR(R8, Y6, Y7)
 	NEXT1(210)
 	DECQ CX
 	JNZ q6kloop
 q6kdone:
-	ACC_RESULT(0)
-	VMOVSS X0, ret+24(FP)
+	RESULT1
+	VMOVSS X7, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -652,21 +693,21 @@ q6kx4done:
 	MACN(228, Y3, Y5)
 
 // func dotQ3_KAVX2(nb int, w, x *byte) float32
-TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $192-28
+TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $0-28
 	ARGS1
-	ZERO
+	ZERO1
 	TESTQ CX, CX
 	JLE q3kdone
 q3kloop:
 	Q3K_HEAD
 	Q3K_BODY(MAC3_1)
-	FIN(R8, Y6, 0)
+	FINR(R8, Y6, Y7)
 	NEXT1(110)
 	DECQ CX
 	JNZ q3kloop
 q3kdone:
-	ACC_RESULT(0)
-	VMOVSS X0, ret+24(FP)
+	RESULT1
+	VMOVSS X7, ret+24(FP)
 	VZEROUPPER
 	RET
 
@@ -724,6 +765,13 @@ q3kx4done:
 	VFNMADD213PS ACC(SP), Y4, Y5 \
 	VMOVUPS Y5, ACC(SP)
 
+#define Q2K_MINSR(P, ACC) \
+	VPMADDWD 260(P), Y11, Y4 \
+	VCVTDQ2PS Y4, Y4 \
+	VMULSS (P), X10, X5 \
+	VBROADCASTSS X5, Y5 \
+	VFNMADD231PS Y4, Y5, ACC
+
 #define Q2K_Q(LS, SHUF) \
 	VPSRLW $LS, Y0, Y3 \
 	VPAND kc03<>(SB), Y3, Y3 \
@@ -752,22 +800,22 @@ q3kx4done:
 	MACN(228, Y3, Y5)
 
 // func dotQ2_KAVX2(nb int, w, x *byte) float32
-TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $192-28
+TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $0-28
 	ARGS1
-	ZERO
+	ZERO1
 	TESTQ CX, CX
 	JLE q2kdone
 q2kloop:
 	Q2K_HEAD
-	Q2K_MINS(R8, 0)
+	Q2K_MINSR(R8, Y7)
 	Q2K_BODY(MAC1)
-	FIN(R8, Y6, 0)
+	FINR(R8, Y6, Y7)
 	NEXT1(84)
 	DECQ CX
 	JNZ q2kloop
 q2kdone:
-	ACC_RESULT(0)
-	VMOVSS X0, ret+24(FP)
+	RESULT1
+	VMOVSS X7, ret+24(FP)
 	VZEROUPPER
 	RET
 

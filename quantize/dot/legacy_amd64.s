@@ -11,7 +11,8 @@
 // for four activation rows with one weight decode per block, so each of
 // their results is bit-identical to the single-row kernel's.
 //
-// Registers: SI weights, R8-R11 activation rows, CX blocks left,
+// Registers: SI weights, R8-R11 activation rows (AX the offset in them),
+// CX blocks left,
 // Y0-Y3 accumulators, Y4 weights (signed or unsigned bytes), Y5 their
 // magnitudes, X9 the weight scale(s), X10-X13 Q8_1 min sums, Y14 all ones,
 // Y15 int16 ones.
@@ -119,12 +120,12 @@ GLOBL lbfbits<>(SB), RODATA|NOPTR, $32
 // One Q8_0 activation block at P times signed weights: the sign trick
 // (|w| times y with w's sign), scaled by d_w·d_y into ACC.
 #define ACT_Q8_0(P, ACC) \
-	VMOVDQU 2(P), Y6 \
+	VMOVDQU 2(P)(AX*1), Y6 \
 	VPSIGNB Y4, Y6, Y6 \
 	VPMADDUBSW Y6, Y5, Y6 \
 	VPMADDWD Y15, Y6, Y6 \
 	VCVTDQ2PS Y6, Y6 \
-	VCVTPH2PS (P), X7 \
+	VCVTPH2PS (P)(AX*1), X7 \
 	VMULSS X7, X9, X7 \
 	VBROADCASTSS X7, Y7 \
 	VFMADD231PS Y6, Y7, ACC
@@ -132,10 +133,10 @@ GLOBL lbfbits<>(SB), RODATA|NOPTR, $32
 // One Q8_1 activation block at P times unsigned weights into ACC, and
 // m_w·s_y into SUMMS (ggml: summs += m*s, contracted to an FMA).
 #define ACT_Q8_1(P, ACC, SUMMS) \
-	VPMADDUBSW 4(P), Y4, Y6 \
+	VPMADDUBSW 4(P)(AX*1), Y4, Y6 \
 	VPMADDWD Y15, Y6, Y6 \
 	VCVTDQ2PS Y6, Y6 \
-	VCVTPH2PS (P), X7 \
+	VCVTPH2PS (P)(AX*1), X7 \
 	VMULSS X7, X9, X8 \
 	VBROADCASTSS X8, Y8 \
 	VFMADD231PS Y6, Y8, ACC \
@@ -144,6 +145,7 @@ GLOBL lbfbits<>(SB), RODATA|NOPTR, $32
 	VFMADD231SS X7, X8, SUMMS
 
 #define SETUP \
+	XORQ AX, AX \
 	VXORPS Y0, Y0, Y0 \
 	VXORPS Y1, Y1, Y1 \
 	VXORPS Y2, Y2, Y2 \
@@ -193,7 +195,7 @@ q80loop:
 	W_Q8_0
 	ACT_Q8_0(R8, Y0)
 	ADDQ $34, SI
-	ADDQ $34, R8
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q80loop
 q80done:
@@ -215,10 +217,7 @@ q80x4loop:
 	ACT_Q8_0(R10, Y2)
 	ACT_Q8_0(R11, Y3)
 	ADDQ $34, SI
-	ADDQ $34, R8
-	ADDQ $34, R9
-	ADDQ $34, R10
-	ADDQ $34, R11
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q80x4loop
 q80x4done:
@@ -239,7 +238,7 @@ q40loop:
 	W_Q4_0
 	ACT_Q8_0(R8, Y0)
 	ADDQ $18, SI
-	ADDQ $34, R8
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q40loop
 q40done:
@@ -261,10 +260,7 @@ q40x4loop:
 	ACT_Q8_0(R10, Y2)
 	ACT_Q8_0(R11, Y3)
 	ADDQ $18, SI
-	ADDQ $34, R8
-	ADDQ $34, R9
-	ADDQ $34, R10
-	ADDQ $34, R11
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q40x4loop
 q40x4done:
@@ -285,7 +281,7 @@ q50loop:
 	W_Q5_0
 	ACT_Q8_0(R8, Y0)
 	ADDQ $22, SI
-	ADDQ $34, R8
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q50loop
 q50done:
@@ -307,10 +303,7 @@ q50x4loop:
 	ACT_Q8_0(R10, Y2)
 	ACT_Q8_0(R11, Y3)
 	ADDQ $22, SI
-	ADDQ $34, R8
-	ADDQ $34, R9
-	ADDQ $34, R10
-	ADDQ $34, R11
+	ADDQ $34, AX
 	DECQ CX
 	JNZ q50x4loop
 q50x4done:
@@ -331,7 +324,7 @@ q41loop:
 	W_Q4_1
 	ACT_Q8_1(R8, Y0, X10)
 	ADDQ $20, SI
-	ADDQ $36, R8
+	ADDQ $36, AX
 	DECQ CX
 	JNZ q41loop
 q41done:
@@ -354,10 +347,7 @@ q41x4loop:
 	ACT_Q8_1(R10, Y2, X12)
 	ACT_Q8_1(R11, Y3, X13)
 	ADDQ $20, SI
-	ADDQ $36, R8
-	ADDQ $36, R9
-	ADDQ $36, R10
-	ADDQ $36, R11
+	ADDQ $36, AX
 	DECQ CX
 	JNZ q41x4loop
 q41x4done:
@@ -382,7 +372,7 @@ q51loop:
 	W_Q5_1
 	ACT_Q8_1(R8, Y0, X10)
 	ADDQ $24, SI
-	ADDQ $36, R8
+	ADDQ $36, AX
 	DECQ CX
 	JNZ q51loop
 q51done:
@@ -405,10 +395,7 @@ q51x4loop:
 	ACT_Q8_1(R10, Y2, X12)
 	ACT_Q8_1(R11, Y3, X13)
 	ADDQ $24, SI
-	ADDQ $36, R8
-	ADDQ $36, R9
-	ADDQ $36, R10
-	ADDQ $36, R11
+	ADDQ $36, AX
 	DECQ CX
 	JNZ q51x4loop
 q51x4done:
