@@ -118,6 +118,12 @@ type kernels struct {
 	// apart; result k goes to out[k*ostride] (ostride in floats). Each
 	// result is bit-identical to dot's for the same rows (quantized types).
 	dot4 func(nb int, w, x *byte, xstride int, out *float32, ostride int)
+	// scaled: dot4Scaled has a kernel for the type, dot4 with the
+	// activation block scales handed over as float32 (see actScales),
+	// which saves converting them for every weight row. (A direct call,
+	// not a func value, so MatMul's stack buffer of scales does not
+	// escape.)
+	scaled bool
 	// dot2x4 (float types) is two weight rows (wstride bytes apart) times
 	// four activation rows: out[k*ostride+r] for weight row r and
 	// activation k. It handles the first n&^7 values; the caller adds the
@@ -217,6 +223,10 @@ func MatMulStride(w gguf.Type, rows, n int, W, acts []byte, nact int, out []floa
 	}
 	bs, _ := blockOf(w)
 	nb := n / bs
+	if k.scaled {
+		matMulScaled(w, k, rows, nb, W, acts, nact, out, ldOut)
+		return
+	}
 	wp, ap, op := unsafe.Pointer(unsafe.SliceData(W)), unsafe.Pointer(unsafe.SliceData(acts)), unsafe.Pointer(unsafe.SliceData(out))
 	// Tiles of weight rows small enough to stay in L1/L2 while groups of
 	// four activation rows pass over them.
@@ -234,6 +244,69 @@ func MatMulStride(w gguf.Type, rows, n int, W, acts []byte, nact int, out []floa
 			x := (*byte)(unsafe.Add(ap, j*asz))
 			for r := r0; r < r1; r++ {
 				*(*float32)(unsafe.Add(op, 4*(j*ldOut+r))) = k.dot(nb, (*byte)(unsafe.Add(wp, r*wsz)), x)
+			}
+		}
+	}
+}
+
+// scaleBufLen is the float32s of activation block scales MatMul keeps on
+// its stack for the dot4d kernels.
+const scaleBufLen = 8192
+
+// matMulScaled is MatMulStride for the kernels taking float32 activation
+// scales: chunks of groups of four activation rows have their block scales
+// converted once into a stack buffer, then run over tiles of weight rows.
+func matMulScaled(w gguf.Type, k *kernels, rows, nb int, W, acts []byte, nact int, out []float32, ldOut int) {
+	at := ActType(w)
+	_, ats := blockOf(at)
+	_, wts := blockOf(w)
+	wsz, asz := nb*wts, nb*ats
+	per := 4 // floats per block and group: d0..d3 (Q8_1: then s0..s3)
+	if at == gguf.Q8_1 {
+		per = 8
+	}
+	var buf [scaleBufLen]float32
+	gmax := len(buf) / (per * nb) // groups per chunk
+	wp, ap, op := unsafe.Pointer(unsafe.SliceData(W)), unsafe.Pointer(unsafe.SliceData(acts)), unsafe.Pointer(unsafe.SliceData(out))
+	groups := nact / 4
+	if gmax == 0 {
+		groups = 0 // rows too long for the buffer: one-row kernels
+	}
+	tile := max(1, tileBytes/wsz)
+	for g0 := 0; g0 < groups; g0 += gmax {
+		g1 := min(g0+gmax, groups)
+		for g := g0; g < g1; g++ {
+			actScales(buf[(g-g0)*per*nb:(g-g0+1)*per*nb], acts[4*g*asz:], asz, nb, ats, per)
+		}
+		for r0 := 0; r0 < rows; r0 += tile {
+			r1 := min(r0+tile, rows)
+			for g := g0; g < g1; g++ {
+				x := (*byte)(unsafe.Add(ap, 4*g*asz))
+				d := &buf[(g-g0)*per*nb]
+				for r := r0; r < r1; r++ {
+					dot4Scaled(w, nb, (*byte)(unsafe.Add(wp, r*wsz)), x, asz, d, (*float32)(unsafe.Add(op, 4*(4*g*ldOut+r))), ldOut)
+				}
+			}
+		}
+	}
+	for j := 4 * groups; j < nact; j++ {
+		x := (*byte)(unsafe.Add(ap, j*asz))
+		for r := 0; r < rows; r++ {
+			*(*float32)(unsafe.Add(op, 4*(j*ldOut+r))) = k.dot(nb, (*byte)(unsafe.Add(wp, r*wsz)), x)
+		}
+	}
+}
+
+// actScales converts the f16 block scales of four activation rows (asz
+// bytes apart, blocks of ats bytes) for a dot4d kernel: per block the four
+// d, then (per == 8, Q8_1) the four s.
+func actScales(d []float32, acts []byte, asz, nb, ats, per int) {
+	for k := 0; k < 4; k++ {
+		row := acts[k*asz : k*asz+nb*ats]
+		for b := 0; b < nb; b++ {
+			d[b*per+k] = f16(row[b*ats:])
+			if per == 8 {
+				d[b*per+4+k] = f16(row[b*ats+2:])
 			}
 		}
 	}

@@ -22,11 +22,11 @@ func init() {
 
 // useAsm installs the assembly kernels in kernelTable.
 func useAsm() {
-	kernelTable[gguf.Q8_0] = kernels{dot: dotQ8_0AVX2, dot4: dotQ8_0x4AVX2}
-	kernelTable[gguf.Q4_0] = kernels{dot: dotQ4_0AVX2, dot4: dotQ4_0x4AVX2}
-	kernelTable[gguf.Q5_0] = kernels{dot: dotQ5_0AVX2, dot4: dotQ5_0x4AVX2}
-	kernelTable[gguf.Q4_1] = kernels{dot: dotQ4_1AVX2, dot4: dotQ4_1x4AVX2}
-	kernelTable[gguf.Q5_1] = kernels{dot: dotQ5_1AVX2, dot4: dotQ5_1x4AVX2}
+	kernelTable[gguf.Q8_0] = kernels{dot: dotQ8_0AVX2, dot4: dot4Of(dotQ8_0AVX2), scaled: true}
+	kernelTable[gguf.Q4_0] = kernels{dot: dotQ4_0AVX2, dot4: dot4Of(dotQ4_0AVX2), scaled: true}
+	kernelTable[gguf.Q5_0] = kernels{dot: dotQ5_0AVX2, dot4: dot4Of(dotQ5_0AVX2), scaled: true}
+	kernelTable[gguf.Q4_1] = kernels{dot: dotQ4_1AVX2, dot4: dot4Of(dotQ4_1AVX2), scaled: true}
+	kernelTable[gguf.Q5_1] = kernels{dot: dotQ5_1AVX2, dot4: dot4Of(dotQ5_1AVX2), scaled: true}
 	kernelTable[gguf.Q2_K] = kernels{dot: dotQ2_KAVX2, dot4: dotQ2_Kx4AVX2}
 	kernelTable[gguf.Q3_K] = kernels{dot: dotQ3_KAVX2, dot4: dotQ3_Kx4AVX2}
 	kernelTable[gguf.Q4_K] = kernels{dot: dotQ4_KAVX2, dot4: dotQ4_Kx4AVX2}
@@ -69,6 +69,25 @@ func dotBF16Asm(n int, w, x *byte) float32 {
 	return float32(s)
 }
 
+// dot4Scaled runs the four-row kernel of w taking float32 activation
+// scales (kernels.scaled).
+func dot4Scaled(w gguf.Type, nb int, W, x *byte, xstride int, d *float32, out *float32, ostride int) {
+	switch w {
+	case gguf.Q8_0:
+		dotQ8_0x4AVX2(nb, W, x, xstride, d, out, ostride)
+	case gguf.Q4_0:
+		dotQ4_0x4AVX2(nb, W, x, xstride, d, out, ostride)
+	case gguf.Q5_0:
+		dotQ5_0x4AVX2(nb, W, x, xstride, d, out, ostride)
+	case gguf.Q4_1:
+		dotQ4_1x4AVX2(nb, W, x, xstride, d, out, ostride)
+	case gguf.Q5_1:
+		dotQ5_1x4AVX2(nb, W, x, xstride, d, out, ostride)
+	default:
+		panic("dot: no scaled kernel for " + w.String())
+	}
+}
+
 func actF16Asm(y []byte, x []float32) {
 	n8 := len(x) &^ 7
 	if n8 > 0 {
@@ -83,31 +102,31 @@ func actF16Asm(y []byte, x []float32) {
 func dotQ8_0AVX2(nb int, w, x *byte) float32
 
 //go:noescape
-func dotQ8_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
+func dotQ8_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
 
 //go:noescape
 func dotQ4_0AVX2(nb int, w, x *byte) float32
 
 //go:noescape
-func dotQ4_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
+func dotQ4_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
 
 //go:noescape
 func dotQ5_0AVX2(nb int, w, x *byte) float32
 
 //go:noescape
-func dotQ5_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
+func dotQ5_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
 
 //go:noescape
 func dotQ4_1AVX2(nb int, w, x *byte) float32
 
 //go:noescape
-func dotQ4_1x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
+func dotQ4_1x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
 
 //go:noescape
 func dotQ5_1AVX2(nb int, w, x *byte) float32
 
 //go:noescape
-func dotQ5_1x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
+func dotQ5_1x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
 
 //go:noescape
 func dotQ2_KAVX2(nb int, w, x *byte) float32

@@ -393,6 +393,35 @@ func TestMatVecMatMul(t *testing.T) {
 	}
 }
 
+// TestMatMulLong covers MatMul's chunks of activation scales and its
+// fallback for rows too long for them.
+func TestMatMulLong(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, c := range []struct {
+		w       gguf.Type
+		n, nact int
+	}{
+		{gguf.Q8_0, 32768, 13}, {gguf.Q4_1, 16384, 9}, {gguf.Q8_0, 66560, 5}, {gguf.Q5_1, 33792, 4},
+	} {
+		rows := 3
+		W := quantRow(t, c.w, genFloats(r, rows*c.n, 0))
+		var acts []byte
+		for j := 0; j < c.nact; j++ {
+			acts = QuantizeAct(acts, genFloats(r, c.n, 0), c.w)
+		}
+		out := make([]float32, rows*c.nact)
+		MatMul(c.w, rows, c.n, W, acts, c.nact, out)
+		wsz, asz := RowSize(c.w, c.n), ActRowSize(c.w, c.n)
+		for j := 0; j < c.nact; j++ {
+			for i := 0; i < rows; i++ {
+				if want := Dot(c.w, c.n, W[i*wsz:], acts[j*asz:]); out[j*rows+i] != want {
+					t.Fatalf("%s n=%d: MatMul[%d,%d] = %g, Dot %g", c.w, c.n, j, i, out[j*rows+i], want)
+				}
+			}
+		}
+	}
+}
+
 func TestZeroLength(t *testing.T) {
 	for _, w := range allTypes {
 		if got := Dot(w, 0, nil, nil); got != 0 {

@@ -10,12 +10,13 @@ import (
 
 // BenchmarkKernel times the kernels on L1-resident rows (2048 values):
 // x1 is one dot, x4 one call of the four-activation kernel; ns per row·act.
-func BenchmarkKernel(b *testing.B) {
-	const n = 2048
+func BenchmarkKernel(b *testing.B) { benchKernel(b, 2048) }
+
+// BenchmarkKernelOdd: rows not a power of two bytes apart.
+func BenchmarkKernelOdd(b *testing.B) { benchKernel(b, 2048+256) }
+
+func benchKernel(b *testing.B, n int) {
 	for _, w := range allTypes {
-		if isFloat(w) {
-			continue
-		}
 		r := rand.New(rand.NewPCG(1, 1))
 		W, err := quantRowB(w, genFloats(r, n, 0))
 		if err != nil {
@@ -33,10 +34,37 @@ func BenchmarkKernel(b *testing.B) {
 				k.dot(n/bs, &W[0], &acts[0])
 			}
 		})
+		if isFloat(w) {
+			W2, _ := quantRowB(w, genFloats(r, 2*n, 0))
+			b.Run(w.String()+"/x2x4", func(b *testing.B) {
+				var out [8]float32
+				if k.dot2x4 == nil {
+					b.Skip("no kernel")
+				}
+				for b.Loop() {
+					k.dot2x4(n, &W2[0], RowSize(w, n), &acts[0], asz, &out[0], 2)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/8, "ns/act")
+			})
+			continue
+		}
 		b.Run(w.String()+"/x4", func(b *testing.B) {
 			var out [4]float32
-			for b.Loop() {
-				k.dot4(n/bs, &W[0], &acts[0], asz, &out[0], 1)
+			if k.scaled {
+				d := make([]float32, 8*n/bs)
+				_, ats := blockOf(ActType(w))
+				per := 4
+				if ActType(w) == gguf.Q8_1 {
+					per = 8
+				}
+				actScales(d, acts, asz, n/bs, ats, per)
+				for b.Loop() {
+					dot4Scaled(w, n/bs, &W[0], &acts[0], asz, &d[0], &out[0], 1)
+				}
+			} else {
+				for b.Loop() {
+					k.dot4(n/bs, &W[0], &acts[0], asz, &out[0], 1)
+				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/4, "ns/act")
 		})

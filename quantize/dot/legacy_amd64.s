@@ -12,10 +12,10 @@
 // their results is bit-identical to the single-row kernel's.
 //
 // Registers: SI weights, R8-R11 activation rows (AX the offset in them),
-// CX blocks left,
-// Y0-Y3 accumulators, Y4 weights (signed or unsigned bytes), Y5 their
-// magnitudes, X9 the weight scale(s), X10-X13 Q8_1 min sums, Y14 all ones,
-// Y15 int16 ones.
+// CX blocks left, Y0-Y3 accumulators, Y4 weights (signed or unsigned
+// bytes), Y5 their magnitudes, X9 the weight scale (Q4_1/Q5_1: and min),
+// X10 (one row) / X11 lanes (four rows) the Q8_1 min sums, R12 and Y10
+// the four-row kernels' activation scales, Y14 all ones, Y15 int16 ones.
 
 DATA lc0f<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
 DATA lc0f<>+8(SB)/8, $0x0f0f0f0f0f0f0f0f
@@ -144,6 +144,63 @@ GLOBL lbfbits<>(SB), RODATA|NOPTR, $32
 	VMOVSHDUP X9, X8 \
 	VFMADD231SS X7, X8, SUMMS
 
+// The four-row kernels get the activation block scales as float32 from
+// the caller (R12: per block d0..d3, then for Q8_1 s0..s3): Y10 = d_w·
+// [d0 d1 d2 d3] in both lanes, and each row's scale is a VSHUFPS of it
+// (the same float products as the one-row kernels').
+#define SCALES4 \
+	VBROADCASTSS X9, Y8 \
+	VBROADCASTF128 (R12), Y10 \
+	VMULPS Y8, Y10, Y10
+
+#define ACTD_Q8_0(P, SH, ACC) \
+	VMOVDQU 2(P)(AX*1), Y6 \
+	VPSIGNB Y4, Y6, Y6 \
+	VPMADDUBSW Y6, Y5, Y6 \
+	VPMADDWD Y15, Y6, Y6 \
+	VCVTDQ2PS Y6, Y6 \
+	VSHUFPS $SH, Y10, Y10, Y7 \
+	VFMADD231PS Y6, Y7, ACC
+
+#define ACTD_Q8_1(P, SH, ACC) \
+	VPMADDUBSW 4(P)(AX*1), Y4, Y6 \
+	VPMADDWD Y15, Y6, Y6 \
+	VCVTDQ2PS Y6, Y6 \
+	VSHUFPS $SH, Y10, Y10, Y7 \
+	VFMADD231PS Y6, Y7, ACC
+
+// Q8_1's min terms of the four rows: X11 lane k = fma(m_w, s_k, X11).
+#define SUMMS4 \
+	VMOVSHDUP X9, X8 \
+	VBROADCASTSS X8, X8 \
+	VFMADD231PS 16(R12), X8, X11
+
+#define BODY4_Q8_0 \
+	SCALES4 \
+	ACTD_Q8_0(R8, 0x00, Y0) \
+	ACTD_Q8_0(R9, 0x55, Y1) \
+	ACTD_Q8_0(R10, 0xAA, Y2) \
+	ACTD_Q8_0(R11, 0xFF, Y3)
+
+#define BODY4_Q8_1 \
+	SCALES4 \
+	ACTD_Q8_1(R8, 0x00, Y0) \
+	ACTD_Q8_1(R9, 0x55, Y1) \
+	ACTD_Q8_1(R10, 0xAA, Y2) \
+	ACTD_Q8_1(R11, 0xFF, Y3) \
+	SUMMS4
+
+// hsum_float_8 of each row plus its min sum (lane k of X11).
+#define HSUM4ACC_Q8_1 \
+	HSUM4ACC \
+	VADDSS X11, X0, X0 \
+	VMOVSHDUP X11, X8 \
+	VADDSS X8, X1, X1 \
+	VMOVHLPS X11, X11, X8 \
+	VADDSS X8, X2, X2 \
+	VSHUFPS $0xFF, X11, X11, X8 \
+	VADDSS X8, X3, X3
+
 #define SETUP \
 	XORQ AX, AX \
 	VXORPS Y0, Y0, Y0 \
@@ -157,19 +214,20 @@ GLOBL lbfbits<>(SB), RODATA|NOPTR, $32
 	VPCMPEQB Y14, Y14, Y14 \
 	VMOVDQU lones16<>(SB), Y15
 
-#define ARGS4 \
+#define ARGS4D \
 	MOVQ nb+0(FP), CX \
 	MOVQ w+8(FP), SI \
 	MOVQ x+16(FP), R8 \
 	MOVQ xstride+24(FP), DX \
 	LEAQ (R8)(DX*1), R9 \
 	LEAQ (R9)(DX*1), R10 \
-	LEAQ (R10)(DX*1), R11
+	LEAQ (R10)(DX*1), R11 \
+	MOVQ d+32(FP), R12
 
 // Stores lane 0 of X0-X3 to out[k*ostride].
-#define STORE4 \
-	MOVQ out+32(FP), DI \
-	MOVQ ostride+40(FP), DX \
+#define STORE4D \
+	MOVQ out+40(FP), DI \
+	MOVQ ostride+48(FP), DX \
 	SHLQ $2, DX \
 	LEAQ (DX)(DX*2), AX \
 	VMOVSS X0, (DI) \
@@ -204,28 +262,6 @@ q80done:
 	VZEROUPPER
 	RET
 
-// func dotQ8_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
-TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-48
-	ARGS4
-	SETUP
-	TESTQ CX, CX
-	JLE q80x4done
-q80x4loop:
-	W_Q8_0
-	ACT_Q8_0(R8, Y0)
-	ACT_Q8_0(R9, Y1)
-	ACT_Q8_0(R10, Y2)
-	ACT_Q8_0(R11, Y3)
-	ADDQ $34, SI
-	ADDQ $34, AX
-	DECQ CX
-	JNZ q80x4loop
-q80x4done:
-	HSUM4ACC
-	STORE4
-	VZEROUPPER
-	RET
-
 // func dotQ4_0AVX2(nb int, w, x *byte) float32
 TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ nb+0(FP), CX
@@ -247,28 +283,6 @@ q40done:
 	VZEROUPPER
 	RET
 
-// func dotQ4_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
-TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-48
-	ARGS4
-	SETUP
-	TESTQ CX, CX
-	JLE q40x4done
-q40x4loop:
-	W_Q4_0
-	ACT_Q8_0(R8, Y0)
-	ACT_Q8_0(R9, Y1)
-	ACT_Q8_0(R10, Y2)
-	ACT_Q8_0(R11, Y3)
-	ADDQ $18, SI
-	ADDQ $34, AX
-	DECQ CX
-	JNZ q40x4loop
-q40x4done:
-	HSUM4ACC
-	STORE4
-	VZEROUPPER
-	RET
-
 // func dotQ5_0AVX2(nb int, w, x *byte) float32
 TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ nb+0(FP), CX
@@ -287,28 +301,6 @@ q50loop:
 q50done:
 	HSUM8(Y0, X0, X8)
 	VMOVSS X0, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func dotQ5_0x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
-TEXT ·dotQ5_0x4AVX2(SB), NOSPLIT, $0-48
-	ARGS4
-	SETUP
-	TESTQ CX, CX
-	JLE q50x4done
-q50x4loop:
-	W_Q5_0
-	ACT_Q8_0(R8, Y0)
-	ACT_Q8_0(R9, Y1)
-	ACT_Q8_0(R10, Y2)
-	ACT_Q8_0(R11, Y3)
-	ADDQ $22, SI
-	ADDQ $34, AX
-	DECQ CX
-	JNZ q50x4loop
-q50x4done:
-	HSUM4ACC
-	STORE4
 	VZEROUPPER
 	RET
 
@@ -334,32 +326,6 @@ q41done:
 	VZEROUPPER
 	RET
 
-// func dotQ4_1x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
-TEXT ·dotQ4_1x4AVX2(SB), NOSPLIT, $0-48
-	ARGS4
-	SETUP
-	TESTQ CX, CX
-	JLE q41x4done
-q41x4loop:
-	W_Q4_1
-	ACT_Q8_1(R8, Y0, X10)
-	ACT_Q8_1(R9, Y1, X11)
-	ACT_Q8_1(R10, Y2, X12)
-	ACT_Q8_1(R11, Y3, X13)
-	ADDQ $20, SI
-	ADDQ $36, AX
-	DECQ CX
-	JNZ q41x4loop
-q41x4done:
-	HSUM4ACC
-	VADDSS X10, X0, X0
-	VADDSS X11, X1, X1
-	VADDSS X12, X2, X2
-	VADDSS X13, X3, X3
-	STORE4
-	VZEROUPPER
-	RET
-
 // func dotQ5_1AVX2(nb int, w, x *byte) float32
 TEXT ·dotQ5_1AVX2(SB), NOSPLIT, $0-28
 	MOVQ nb+0(FP), CX
@@ -382,28 +348,102 @@ q51done:
 	VZEROUPPER
 	RET
 
-// func dotQ5_1x4AVX2(nb int, w, x *byte, xstride int, out *float32, ostride int)
-TEXT ·dotQ5_1x4AVX2(SB), NOSPLIT, $0-48
-	ARGS4
+// func dotQ8_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
+TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4D
+	SETUP
+	TESTQ CX, CX
+	JLE q80x4done
+q80x4loop:
+	W_Q8_0
+	BODY4_Q8_0
+	ADDQ $34, SI
+	ADDQ $34, AX
+	ADDQ $16, R12
+	DECQ CX
+	JNZ q80x4loop
+q80x4done:
+	HSUM4ACC
+	STORE4D
+	VZEROUPPER
+	RET
+
+// func dotQ4_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
+TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4D
+	SETUP
+	TESTQ CX, CX
+	JLE q40x4done
+q40x4loop:
+	W_Q4_0
+	BODY4_Q8_0
+	ADDQ $18, SI
+	ADDQ $34, AX
+	ADDQ $16, R12
+	DECQ CX
+	JNZ q40x4loop
+q40x4done:
+	HSUM4ACC
+	STORE4D
+	VZEROUPPER
+	RET
+
+// func dotQ5_0x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
+TEXT ·dotQ5_0x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4D
+	SETUP
+	TESTQ CX, CX
+	JLE q50x4done
+q50x4loop:
+	W_Q5_0
+	BODY4_Q8_0
+	ADDQ $22, SI
+	ADDQ $34, AX
+	ADDQ $16, R12
+	DECQ CX
+	JNZ q50x4loop
+q50x4done:
+	HSUM4ACC
+	STORE4D
+	VZEROUPPER
+	RET
+
+// func dotQ4_1x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
+TEXT ·dotQ4_1x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4D
+	SETUP
+	TESTQ CX, CX
+	JLE q41x4done
+q41x4loop:
+	W_Q4_1
+	BODY4_Q8_1
+	ADDQ $20, SI
+	ADDQ $36, AX
+	ADDQ $32, R12
+	DECQ CX
+	JNZ q41x4loop
+q41x4done:
+	HSUM4ACC_Q8_1
+	STORE4D
+	VZEROUPPER
+	RET
+
+// func dotQ5_1x4AVX2(nb int, w, x *byte, xstride int, d *float32, out *float32, ostride int)
+TEXT ·dotQ5_1x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4D
 	SETUP
 	TESTQ CX, CX
 	JLE q51x4done
 q51x4loop:
 	W_Q5_1
-	ACT_Q8_1(R8, Y0, X10)
-	ACT_Q8_1(R9, Y1, X11)
-	ACT_Q8_1(R10, Y2, X12)
-	ACT_Q8_1(R11, Y3, X13)
+	BODY4_Q8_1
 	ADDQ $24, SI
 	ADDQ $36, AX
+	ADDQ $32, R12
 	DECQ CX
 	JNZ q51x4loop
 q51x4done:
-	HSUM4ACC
-	VADDSS X10, X0, X0
-	VADDSS X11, X1, X1
-	VADDSS X12, X2, X2
-	VADDSS X13, X3, X3
-	STORE4
+	HSUM4ACC_Q8_1
+	STORE4D
 	VZEROUPPER
 	RET
