@@ -176,3 +176,11 @@ func TestQuantizeActFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestFP16To32(t *testing.T) {
+	for h := 0; h < 1<<16; h++ {
+		if got, want := math.Float32bits(fp16to32(uint16(h))), math.Float32bits(quantize.FP16ToFP32(uint16(h))); got != want {
+			t.Fatalf("fp16to32(%#x) = %#x, want %#x", h, got, want)
+		}
+	}
+}

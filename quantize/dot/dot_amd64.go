@@ -49,7 +49,7 @@ func dotF16Asm(n int, w, x *byte) float32 {
 		a := unsafe.Slice((*uint16)(unsafe.Pointer(w)), n)
 		b := unsafe.Slice((*uint16)(unsafe.Pointer(x)), n)
 		for i := n32; i < n; i++ {
-			s += float64(quantize.FP16ToFP32(a[i]) * quantize.FP16ToFP32(b[i]))
+			s += float64(fp16to32(a[i]) * fp16to32(b[i]))
 		}
 	}
 	return float32(s)

@@ -1,6 +1,7 @@
 package dot
 
 import (
+	"sync"
 	"unsafe"
 
 	"github.com/hfctl/hfctl/gguf"
@@ -24,12 +25,23 @@ func dotF32Go(n int, w, x *byte) float32 {
 func dotF16Go(n int, w, x *byte) float32 {
 	a := unsafe.Slice((*uint16)(unsafe.Pointer(w)), n)
 	b := unsafe.Slice((*uint16)(unsafe.Pointer(x)), n)
+	t := fp16Table()
 	var sum float64
 	for i, v := range a {
-		sum += float64(float32(quantize.FP16ToFP32(v) * quantize.FP16ToFP32(b[i])))
+		sum += float64(float32(t[v] * t[b[i]]))
 	}
 	return float32(sum)
 }
+
+// fp16Table is every binary16 value widened (256 KB, built on first use
+// by the pure-Go F16 dot product).
+var fp16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for h := range t {
+		t[h] = fp16to32(uint16(h))
+	}
+	return t
+})
 
 func dotBF16Go(n int, w, x *byte) float32 {
 	a := unsafe.Slice((*uint16)(unsafe.Pointer(w)), n)
@@ -45,7 +57,7 @@ func dotBF16Go(n int, w, x *byte) float32 {
 func floatAt(t gguf.Type, p unsafe.Pointer, i int) float32 {
 	switch t {
 	case gguf.F16:
-		return quantize.FP16ToFP32(*(*uint16)(unsafe.Add(p, 2*i)))
+		return fp16to32(*(*uint16)(unsafe.Add(p, 2*i)))
 	case gguf.BF16:
 		return quantize.BF16ToFP32(*(*uint16)(unsafe.Add(p, 2*i)))
 	}

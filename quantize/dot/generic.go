@@ -6,7 +6,6 @@ import (
 	"unsafe"
 
 	"github.com/hfctl/hfctl/gguf"
-	"github.com/hfctl/hfctl/quantize"
 )
 
 // The pure-Go dot products follow ggml's generic C code (ggml-cpu/quants.c,
@@ -46,7 +45,19 @@ func dot4Of(dot func(nb int, w, x *byte) float32) func(nb int, w, x *byte, xstri
 	}
 }
 
-func f16(b []byte) float32 { return quantize.FP16ToFP32(binary.LittleEndian.Uint16(b)) }
+func f16(b []byte) float32 { return fp16to32(binary.LittleEndian.Uint16(b)) }
+
+// fp16to32 widens an IEEE binary16 value exactly (as quantize.FP16ToFP32,
+// without its loop): the exponent and mantissa moved into a float32 and
+// rebiased by a multiplication by 2^112, which normalises subnormals too.
+func fp16to32(h uint16) float32 {
+	u := uint32(h&0x7fff) << 13
+	if h&0x7c00 == 0x7c00 {
+		return math.Float32frombits(uint32(h&0x8000)<<16 | 0x7f800000 | u)
+	}
+	f := math.Float32frombits(u) * 0x1p112
+	return math.Float32frombits(math.Float32bits(f) | uint32(h&0x8000)<<16)
+}
 
 func f32(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) }
 
