@@ -1,11 +1,12 @@
 // ggmlcheck runs ggml-cpu's own activation quantizers and vec_dot kernels
-// on data from stdin, for TestAgainstGGML (quantize/dot). Build (llama.cpp
-// checkout in $R, AVX2 flags as ggml's GGML_AVX2 build):
+// on data from stdin, for TestAgainstGGML (quantize/dot). Build against a
+// llama.cpp checkout (b10470 checked) in $R, ggml-cpu with the flags of
+// ggml's GGML_AVX2 build, ggml-base (ggml-quants.c) without them:
 //
 //	R=.../llama.cpp/ggml; F="-O3 -DNDEBUG -mavx -mavx2 -mfma -mf16c -I$R/include -I$R/src -I$R/src/ggml-cpu"
 //	gcc $F -c $R/src/ggml-cpu/arch/x86/quants.c -o x86quants.o
 //	gcc $F -ffp-contract=off -c $R/src/ggml-cpu/quants.c -o quants.o
-//	gcc $F -c $R/src/ggml-quants.c -o ggml-quants.o
+//	gcc -O3 -DNDEBUG -I$R/include -I$R/src -c $R/src/ggml-quants.c -o ggml-quants.o
 //	g++ $F -c $R/src/ggml-cpu/vec.cpp -o vec.o
 //	gcc $F ggmlcheck.c x86quants.o quants.o ggml-quants.o vec.o -lm -lstdc++ -o ggmlcheck
 //
