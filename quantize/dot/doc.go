@@ -28,7 +28,14 @@
 // order of float operations, built with GCC); the pure-Go ones are
 // bit-identical to ggml's generic C kernels compiled without FMA
 // contraction. The two differ from each other by float rounding only.
+// MatMul gives Dot's bits for the quantized types; for F32, F16 and BF16
+// its tiles (two weight rows by four activation rows) sum in another order.
+// (llama.cpp itself multiplies prompt batches on x86 with llamafile's
+// sgemm or repacked weights where it can, which also sum in other orders:
+// its vec_dot results are what this package reproduces.)
 //
 // Functions here start no goroutines and do not allocate (QuantizeAct
-// appends to the slice it is given); callers split rows across cores.
+// appends to the slice it is given; the pure-Go F16 dot product builds a
+// 256 KB table once); callers split rows across cores (MatMulStride writes
+// into a wider output).
 package dot
