@@ -8,8 +8,9 @@ import (
 	"github.com/hfctl/hfctl/quantize"
 )
 
-// BenchmarkKernel times the kernels on L1-resident rows (2048 values):
-// x1 is one dot, x4 one call of the four-activation kernel; ns per row·act.
+// BenchmarkKernel times the kernels on cache-resident rows of 2048 values:
+// x1 is one dot product, x4 (x2x4 for the float types) one call of the
+// multi-row kernel of MatMul; ns/act is per row·activation pair.
 func BenchmarkKernel(b *testing.B) { benchKernel(b, 2048) }
 
 // BenchmarkKernelOdd: rows not a power of two bytes apart.
@@ -18,7 +19,7 @@ func BenchmarkKernelOdd(b *testing.B) { benchKernel(b, 2048+256) }
 func benchKernel(b *testing.B, n int) {
 	for _, w := range allTypes {
 		r := rand.New(rand.NewPCG(1, 1))
-		W, err := quantRowB(w, genFloats(r, n, 0))
+		W, err := quantize.QuantizeRows(w, nil, genFloats(r, n, 0))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func benchKernel(b *testing.B, n int) {
 			}
 		})
 		if isFloat(w) {
-			W2, _ := quantRowB(w, genFloats(r, 2*n, 0))
+			W2, _ := quantize.QuantizeRows(w, nil, genFloats(r, 2*n, 0))
 			b.Run(w.String()+"/x2x4", func(b *testing.B) {
 				var out [8]float32
 				if k.dot2x4 == nil {
@@ -69,12 +70,4 @@ func benchKernel(b *testing.B, n int) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/4, "ns/act")
 		})
 	}
-}
-
-func quantRowB(w gguf.Type, x []float32) ([]byte, error) {
-	return quantizeRows(w, x)
-}
-
-func quantizeRows(w gguf.Type, x []float32) ([]byte, error) {
-	return quantize.QuantizeRows(w, nil, x)
 }
