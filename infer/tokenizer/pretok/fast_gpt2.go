@@ -1,0 +1,119 @@
+package pretok
+
+// splitGPT2 is llama.cpp's hand-written splitter for GPT-2's regex
+//
+//	's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)
+//
+// (unicode_regex_split_custom_gpt2): at each position the first alternative
+// that matches gives the piece. A single white space code point before a
+// non-space (which the regex leaves unmatched) is a piece of its own, as the
+// unmatched stretch would be.
+func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
+	for pos := lo; pos < hi; {
+		start := pos
+		c, n := cpAt(s, pos)
+
+		// 's 't 'm 'd 're 've 'll (case-sensitive). The code points after
+		// the apostrophe are ASCII if they match, so bytes do.
+		if c == '\'' && pos+1 < hi {
+			switch c1 := s[pos+1]; c1 {
+			case 's', 't', 'm', 'd':
+				pos += 2
+				dst = append(dst, [2]int{start, pos})
+				continue
+			case 'r', 'v', 'l':
+				if pos+2 < hi {
+					if c2 := s[pos+2]; c2 == 'e' && c1 != 'l' || c2 == 'l' && c1 == 'l' {
+						pos += 3
+						dst = append(dst, [2]int{start, pos})
+						continue
+					}
+				}
+			}
+		}
+
+		// The optional leading space: the classes are tested on the code
+		// point after it.
+		f2, p, in := flagsOf(c), pos, true
+		if c == ' ' {
+			p = pos + 1
+			if p < hi {
+				c1, _ := cpAt(s, p)
+				f2 = flagsOf(c1)
+			} else {
+				f2, in = 0, false
+			}
+		}
+		var class uint8
+		switch {
+		case f2&fLetter != 0: // ' ?\p{L}+'
+			class = fLetter
+		case f2&fNumber != 0: // ' ?\p{N}+'
+			class = fNumber
+		case in && f2&fSpace == 0: // ' ?[^\s\p{L}\p{N}]+'
+			pos = p
+			for pos < hi {
+				c1, n1 := cpAt(s, pos)
+				if flagsOf(c1)&(fSpace|fLetter|fNumber) != 0 {
+					break
+				}
+				pos += n1
+			}
+			dst = append(dst, [2]int{start, pos})
+			continue
+		}
+		if class != 0 {
+			pos = p
+			for pos < hi {
+				c1, n1 := cpAt(s, pos)
+				if flagsOf(c1)&class == 0 {
+					break
+				}
+				pos += n1
+			}
+			dst = append(dst, [2]int{start, pos})
+			continue
+		}
+
+		// White space: '\s+(?!\S)' keeps the last one for the next piece
+		// when a non-space follows; a lone one is a piece of its own.
+		pos = spaceRun(s, pos, hi, n, false)
+		dst = append(dst, [2]int{start, pos})
+	}
+	return dst
+}
+
+// spaceRun is the white-space tail shared by the splitters: pos is at a
+// code point (n bytes) that no earlier alternative took. It returns where
+// the piece starting at pos ends:
+//
+//	\s*[\r\n]+   (only if newlines): up to the last \r or \n of the run
+//	\s+(?!\S)    all but the last of a run of two or more that a
+//	             non-space follows
+//	\s+          the whole run otherwise
+//
+// or just past the code point if it is not white space.
+func spaceRun(s string, pos, hi, n int, newlines bool) int {
+	p, count, lastStart, lastNL := pos, 0, pos, -1
+	for p < hi {
+		c, m := cpAt(s, p)
+		if flagsOf(c)&fSpace == 0 {
+			break
+		}
+		if c == '\r' || c == '\n' {
+			lastNL = p + m
+		}
+		lastStart = p
+		p += m
+		count++
+	}
+	switch {
+	case newlines && lastNL >= 0:
+		return lastNL
+	case count > 1 && p < hi:
+		return lastStart
+	case count > 0:
+		return p
+	}
+	return pos + n
+}
