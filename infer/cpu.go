@@ -18,8 +18,6 @@ type CPU struct {
 	threads int
 	scratch [][]float32 // per worker
 	actBuf  []byte      // quantized activations, reused
-	actF    []float32   // activations rounded through a quantized format
-	rtBuf   []byte      // one quantized activation row
 
 	// the current job: a new task value per operation
 	task    atomic.Pointer[task]

@@ -15,12 +15,6 @@ func matmul(c *CPU, dst, x []float32, w *Weight, n int) {
 		c.parallel(w.Rows, 16, func(_, lo, hi int) { matmulFloat(dst, x, w, n, lo, hi) })
 		return
 	}
-	if w.Type != gguf.F32 && w.Type != gguf.F16 && w.Type != gguf.BF16 {
-		// Quantized weights without an integer kernel: the activations are
-		// rounded through ggml's activation format first, so the product
-		// equals ggml's within float summation order.
-		x = roundActivations(c, x, w, n)
-	}
 	c.parallel(w.Rows, 16, func(wk, lo, hi int) {
 		row := c.scratchFor(wk, w.Cols)
 		for r := lo; r < hi; r++ {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hfctl/hfctl/gguf"
 	"github.com/hfctl/hfctl/quantize"
+	"github.com/hfctl/hfctl/quantize/dot"
 )
 
 // quantKernels holds, per weight type, a dot product of nb blocks of a
@@ -35,6 +36,12 @@ func matmulQuant(c *CPU, dst, x []float32, w *Weight, n int) bool {
 	}
 	switch w.Type {
 	case gguf.Q8_0, gguf.Q4_0:
+	case gguf.Q4_1, gguf.Q5_0, gguf.Q5_1, gguf.Q2_K, gguf.Q3_K, gguf.Q5_K:
+		if dot.Supported(w.Type) {
+			matmulDot(c, dst, x, w, n)
+			return true
+		}
+		return false
 	default:
 		return false
 	}
@@ -181,63 +188,16 @@ func matmulK(c *CPU, dst, x []float32, w *Weight, n int, k func(nb int, w, x []b
 	rowsBy4(c, dst, w, n, nb, act, actRow, k, kKernels4[w.Type])
 }
 
-// actType is the activation format ggml-cpu pairs with a weight type.
-func actType(t gguf.Type) gguf.Type {
-	switch t {
-	case gguf.Q4_1, gguf.Q5_1:
-		return gguf.Q8_1
-	case gguf.Q2_K, gguf.Q3_K, gguf.Q4_K, gguf.Q5_K, gguf.Q6_K:
-		return gguf.Q8_K
-	}
-	return gguf.Q8_0
-}
-
-// roundActivations quantizes n rows of x to w's activation format and
-// back (into a scratch buffer).
-func roundActivations(c *CPU, x []float32, w *Weight, n int) []float32 {
-	at := actType(w.Type)
-	if cap(c.actF) < n*w.Cols {
-		c.actF = make([]float32, n*w.Cols)
-	}
-	out := c.actF[:n*w.Cols]
-	f, _ := quantize.Lookup(at)
-	if cap(c.rtBuf) < w.Cols/32*36+w.Cols/256*292 {
-		c.rtBuf = make([]byte, w.Cols/32*36+w.Cols/256*292)
-	}
-	var buf []byte
+// matmulDot multiplies the types this package has no kernel for with
+// quantize/dot's (ggml's vec_dot arithmetic, activations quantized to
+// ActType as ggml-cpu does), split by weight rows across the workers.
+func matmulDot(c *CPU, dst, x []float32, w *Weight, n int) {
+	act := c.actBuf[:0]
 	for j := 0; j < n; j++ {
-		src := x[j*w.Cols : (j+1)*w.Cols]
-		switch at {
-		case gguf.Q8_0:
-			buf = c.rtBuf[:w.Cols/32*34]
-			quantizeActQ8_0(buf, src)
-		case gguf.Q8_1:
-			buf = c.rtBuf[:w.Cols/32*36]
-			quantizeActQ8_1(buf, src)
-		default:
-			buf = f.Quantize(c.rtBuf[:0], src)
-		}
-		if at == gguf.Q8_1 {
-			for b := 0; b < w.Cols/32; b++ {
-				d := f16At(buf[b*36:])
-				for i := 0; i < 32; i++ {
-					out[j*w.Cols+b*32+i] = d * float32(int8(buf[b*36+4+i]))
-				}
-			}
-			continue
-		}
-		f.Dequantize(out[j*w.Cols:(j+1)*w.Cols], buf)
+		act = dot.QuantizeAct(act, x[j*w.Cols:(j+1)*w.Cols], w.Type)
 	}
-	return out
-}
-
-// quantizeActQ8_1 is ggml-cpu's quantize_row_q8_1 (AVX2 path): as Q8_0
-// plus s = d·Σq stored as F16.
-func quantizeActQ8_1(dst []byte, x []float32) {
-	for b := 0; b < len(x)/32; b++ {
-		o := dst[b*36 : b*36+36]
-		sum, d := quantizeActBlock(o[:2], o[4:], x[b*32:b*32+32])
-		hs := quantize.FP32ToFP16(d * float32(sum))
-		o[2], o[3] = byte(hs), byte(hs>>8)
-	}
+	c.actBuf = act
+	c.parallel(w.Rows, 8, func(_, lo, hi int) {
+		dot.MatMulStride(w.Type, hi-lo, w.Cols, w.Data[lo*w.RowSize:hi*w.RowSize], act, n, dst[lo:], w.Rows)
+	})
 }

@@ -135,3 +135,45 @@ func TestQuantKernels4(t *testing.T) {
 		}
 	}
 }
+
+// TestMatmulDotTypes: the types multiplied through quantize/dot give the
+// dequantized product within the activation quantization's error.
+func TestMatmulDotTypes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	c := NewCPU(2)
+	defer c.Close()
+	for _, typ := range []gguf.Type{gguf.Q4_1, gguf.Q5_0, gguf.Q5_1, gguf.Q2_K, gguf.Q3_K} {
+		rows, cols, n := 9, 512, 3
+		wv := make([]float32, rows*cols)
+		for i := range wv {
+			wv[i] = float32(rng.NormFloat64())
+		}
+		data, err := quantize.QuantizeRows(typ, nil, wv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, _ := typ.RowSize(uint64(cols))
+		w := &Weight{Name: "w", Type: typ, Cols: cols, Rows: rows, Data: data, RowSize: int(rs)}
+		x := make([]float32, n*cols)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		got := make([]float32, n*rows)
+		matmul(c, got, x, w, n)
+		row := make([]float32, cols)
+		for r := 0; r < rows; r++ {
+			rowToF32(w, r, row)
+			for j := 0; j < n; j++ {
+				var want, mag float64
+				for i := range row {
+					p := float64(row[i]) * float64(x[j*cols+i])
+					want += p
+					mag += math.Abs(p)
+				}
+				if d := math.Abs(float64(got[j*rows+r]) - want); d > 2e-2*mag {
+					t.Errorf("%s row %d act %d: %g, want %g (Σ|·| %g)", typ, r, j, got[j*rows+r], want, mag)
+				}
+			}
+		}
+	}
+}
