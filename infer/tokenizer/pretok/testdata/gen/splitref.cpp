@@ -7,6 +7,11 @@
 // Input on stdin, all integers unsigned 32-bit little-endian:
 //   count of regexes, then each regex as (length, bytes);
 //   count of texts, then each text as (length, bytes).
+// With the argument -flags it reads nothing and prints llama.cpp's code
+// point classes instead: a line "start category whitespace han" (hex
+// start, category_flag() in hex, 0/1, 0/1) wherever one of them changes,
+// for U+0000..U+10FFFF.
+//
 // Output on stdout, one line per text:
 //   "OK" followed by the length of every piece in code points, or
 //   "ERR" and the exception's message if llama.cpp threw.
@@ -40,7 +45,27 @@ static bool read_str(std::string & s) {
     return n == 0 || fread(&s[0], 1, n, stdin) == n;
 }
 
-int main() {
+static int dump_flags() {
+    int last_cat = -1, last_ws = -1, last_han = -1;
+    for (uint32_t cpt = 0; cpt < 0x110000; cpt++) {
+        const auto flags = unicode_cpt_flags_from_cpt(cpt);
+        const int cat = flags.category_flag();
+        const int ws  = flags.is_whitespace ? 1 : 0;
+        const int han = unicode_cpt_is_han(cpt) ? 1 : 0;
+        if (cat != last_cat || ws != last_ws || han != last_han) {
+            printf("%X %X %d %d\n", cpt, cat, ws, han);
+            last_cat = cat;
+            last_ws  = ws;
+            last_han = han;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char ** argv) {
+    if (argc > 1 && std::string(argv[1]) == "-flags") {
+        return dump_flags();
+    }
     uint32_t n_re = 0;
     if (!read_u32(n_re)) {
         fprintf(stderr, "splitref: no input\n");
