@@ -13,22 +13,12 @@ func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
 		start := pos
 		c, n := cpAt(s, pos)
 
-		// 's 't 'm 'd 're 've 'll (case-sensitive). The code points after
-		// the apostrophe are ASCII if they match, so bytes do.
-		if c == '\'' && pos+1 < hi {
-			switch c1 := s[pos+1]; c1 {
-			case 's', 't', 'm', 'd':
-				pos += 2
+		// 's 't 'm 'd 're 've 'll (case-sensitive).
+		if c == '\'' {
+			if end := contraction(s, pos, n, hi, false); end >= 0 {
+				pos = end
 				dst = append(dst, [2]int{start, pos})
 				continue
-			case 'r', 'v', 'l':
-				if pos+2 < hi {
-					if c2 := s[pos+2]; c2 == 'e' && c1 != 'l' || c2 == 'l' && c1 == 'l' {
-						pos += 3
-						dst = append(dst, [2]int{start, pos})
-						continue
-					}
-				}
 			}
 		}
 
@@ -36,7 +26,7 @@ func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
 		// point after it.
 		f2, p, in := flagsOf(c), pos, true
 		if c == ' ' {
-			p = pos + 1
+			p = pos + n
 			if p < hi {
 				c1, _ := cpAt(s, p)
 				f2 = flagsOf(c1)
@@ -51,26 +41,12 @@ func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
 		case f2&fNumber != 0: // ' ?\p{N}+'
 			class = fNumber
 		case in && f2&fSpace == 0: // ' ?[^\s\p{L}\p{N}]+'
-			pos = p
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&(fSpace|fLetter|fNumber) != 0 {
-					break
-				}
-				pos += n1
-			}
+			pos = skipClass(s, p, hi, fSpace|fLetter|fNumber, false)
 			dst = append(dst, [2]int{start, pos})
 			continue
 		}
 		if class != 0 {
-			pos = p
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&class == 0 {
-					break
-				}
-				pos += n1
-			}
+			pos = skipClass(s, p, hi, class, true)
 			dst = append(dst, [2]int{start, pos})
 			continue
 		}

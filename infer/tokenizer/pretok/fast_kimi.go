@@ -19,14 +19,7 @@ func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 		f := flagsOf(c)
 
 		if f&fHan != 0 {
-			pos += n
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&fHan == 0 {
-					break
-				}
-				pos += n1
-			}
+			pos = skipClass(s, pos+n, hi, fHan, true)
 			dst = append(dst, [2]int{start, pos})
 			continue
 		}
@@ -48,15 +41,10 @@ func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 				}
 				pos += n1
 			}
-			if pos+1 < hi && s[pos] == '\'' {
-				switch c1 := s[pos+1] | 0x20; c1 {
-				case 's', 't', 'm', 'd':
-					pos += 2
-				case 'r', 'v', 'l':
-					if pos+2 < hi {
-						if c2 := s[pos+2] | 0x20; c2 == 'e' && c1 != 'l' || c2 == 'l' && c1 == 'l' {
-							pos += 3
-						}
+			if pos < hi {
+				if c1, n1 := cpAt(s, pos); c1 == '\'' {
+					if end := contraction(s, pos, n1, hi, true); end >= 0 {
+						pos = end
 					}
 				}
 			}
@@ -65,27 +53,13 @@ func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 		}
 
 		if f&fNumber != 0 {
-			k := 0
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&fNumber == 0 {
-					break
-				}
-				pos += n1
-				if k++; k == 3 {
-					dst = append(dst, [2]int{start, pos})
-					start, k = pos, 0
-				}
-			}
-			if pos > start {
-				dst = append(dst, [2]int{start, pos})
-			}
+			pos, dst = numberGroups(s, start, pos, hi, 3, dst)
 			continue
 		}
 
 		f2, p, in := f, pos, true
 		if c == ' ' {
-			p = pos + 1
+			p = pos + n
 			f2, in = 0, p < hi
 			if in {
 				c1, _ := cpAt(s, p)
@@ -93,17 +67,8 @@ func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 			}
 		}
 		if in && f2&(fSpace|fLetter|fNumber) == 0 {
-			pos = p
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&(fSpace|fLetter|fNumber) != 0 {
-					break
-				}
-				pos += n1
-			}
-			for pos < hi && (s[pos] == '\r' || s[pos] == '\n') {
-				pos++
-			}
+			pos = skipClass(s, p, hi, fSpace|fLetter|fNumber, false)
+			pos = skipNewlines(s, pos, hi)
 			dst = append(dst, [2]int{start, pos})
 			continue
 		}

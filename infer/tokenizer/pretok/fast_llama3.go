@@ -32,23 +32,12 @@ func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2
 		start := pos
 		c, n := cpAt(s, pos)
 
-		// Contractions, case-insensitive: the code points after the
-		// apostrophe are ASCII if they match (no other code point lowers
-		// to one of these letters), and |0x20 lowers ASCII letters.
-		if c == '\'' && pos+1 < hi {
-			switch c1 := s[pos+1] | 0x20; c1 {
-			case 's', 't', 'm', 'd':
-				pos += 2
+		// Contractions, case-insensitive.
+		if c == '\'' {
+			if end := contraction(s, pos, n, hi, true); end >= 0 {
+				pos = end
 				dst = append(dst, [2]int{start, pos})
 				continue
-			case 'r', 'v', 'l':
-				if pos+2 < hi {
-					if c2 := s[pos+2] | 0x20; c2 == 'e' && c1 != 'l' || c2 == 'l' && c1 == 'l' {
-						pos += 3
-						dst = append(dst, [2]int{start, pos})
-						continue
-					}
-				}
 			}
 		}
 
@@ -63,14 +52,7 @@ func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2
 				isWord = flagsOf(c1)&word != 0
 			}
 			if isWord {
-				pos += n
-				for pos < hi {
-					c1, n1 := cpAt(s, pos)
-					if flagsOf(c1)&word == 0 {
-						break
-					}
-					pos += n1
-				}
+				pos = skipClass(s, pos+n, hi, word, true)
 				dst = append(dst, [2]int{start, pos})
 				continue
 			}
@@ -78,21 +60,7 @@ func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2
 
 		// \p{N}{1,digits}, repeatedly.
 		if f&fNumber != 0 {
-			k := 0
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&fNumber == 0 {
-					break
-				}
-				pos += n1
-				if k++; k == digits {
-					dst = append(dst, [2]int{start, pos})
-					start, k = pos, 0
-				}
-			}
-			if pos > start {
-				dst = append(dst, [2]int{start, pos})
-			}
+			pos, dst = numberGroups(s, start, pos, hi, digits, dst)
 			continue
 		}
 
@@ -100,7 +68,7 @@ func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2
 		// the end of the piece is taken here alone.
 		f2, p := f, pos
 		if c == ' ' {
-			p = pos + 1
+			p = pos + n
 			f2 = 0
 			if p < hi {
 				c1, _ := cpAt(s, p)
@@ -108,17 +76,8 @@ func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2
 			}
 		}
 		if f2&(fSpace|word|fNumber) == 0 {
-			pos = p
-			for pos < hi {
-				c1, n1 := cpAt(s, pos)
-				if flagsOf(c1)&(fSpace|word|fNumber) != 0 {
-					break
-				}
-				pos += n1
-			}
-			for pos < hi && (s[pos] == '\r' || s[pos] == '\n') {
-				pos++
-			}
+			pos = skipClass(s, p, hi, fSpace|word|fNumber, false)
+			pos = skipNewlines(s, pos, hi)
 			dst = append(dst, [2]int{start, pos})
 			continue
 		}

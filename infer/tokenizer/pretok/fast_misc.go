@@ -2,14 +2,17 @@ package pretok
 
 // splitNewlines is llama.cpp's hand-written splitter for [^\n]+|[\n]+
 // (unicode_regex_split_custom_newlines): runs of newlines and runs of
-// anything else. A '\n' byte is always a code point of its own, so bytes
-// will do.
+// anything else. (Overlong forms of '\n' count: "\xc0\x8a" is a newline.)
 func splitNewlines(s string, lo, hi int, dst [][2]int) [][2]int {
 	for pos := lo; pos < hi; {
 		start := pos
-		nl := s[pos] == '\n'
-		for pos < hi && (s[pos] == '\n') == nl {
-			pos++
+		c, n := cpAt(s, pos)
+		nl := c == '\n'
+		for pos += n; pos < hi; pos += n {
+			c, n = cpAt(s, pos)
+			if (c == '\n') != nl {
+				break
+			}
 		}
 		dst = append(dst, [2]int{start, pos})
 	}

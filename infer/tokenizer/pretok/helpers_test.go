@@ -33,7 +33,9 @@ var snippets = [][]string{
 	{"\x00", "\x01", "\x1c", "\x1f", "\x7f", "\u0080", "\u009f", "\ue000", "\U000f0000", "\u0378", "\U0010fffe", "\ufffd", "\ufffe"},
 	// invalid UTF-8 (llama.cpp's decoder: one U+FFFD per bad byte, no
 	// overlong or surrogate checks)
-	{"\x80", "\xbf", "\xc0", "\xc3", "\xe4\xb8", "\xf0\x9f", "\xf0\x9f\x98", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf8", "\xfe", "\xff", "\xc3(", "a\x80b"},
+	{"\x80", "\xbf", "\xc0", "\xc3", "\xe4\xb8", "\xf0\x9f", "\xf0\x9f\x98", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf8", "\xfe", "\xff", "\xc3(", "a\x80b",
+		// overlong forms of ASCII, which the decoder accepts: ' s S l e ␠ \n \r \t 0 a
+		"\xc0\xa7", "\xc1\xb3", "\xc1\x93", "\xc1\xac", "\xe0\x81\xa5", "\xc0\xa0", "\xc0\x8a", "\xc0\x8d", "\xe0\x80\x89", "\xf0\x80\x80\xb0", "\xc1\xa1"},
 	// Han ranges and their edges (llama.cpp's unicode_cpt_is_han)
 	{"\u4e00", "\u9fff", "\u3400", "\u4dbf", "\uf900", "\ufaff", "\U00020000", "\U0002a6df", "\U0002a6e0", "\U0002a700", "\U0002ebf0", "\U0002ee5d", "\U0002f800", "\U00030000", "\u2ffc", "\u31ef", "\u3005", "\u2f00"},
 }
