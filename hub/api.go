@@ -198,7 +198,7 @@ type FileMetadata struct {
 	ETag     string // X-Linked-Etag (the LFS sha256) or ETag, unquoted
 	Size     int64  // X-Linked-Size or Content-Length; -1 if unknown
 	Location string // where to GET the bytes (a CDN URL for LFS files)
-	LFS      bool   // the etag came from X-Linked-Etag
+	LFS      bool   // the etag is a sha256 (an LFS file): the content is checked against it
 }
 
 // ResolveURL is the address of a file at a revision:
@@ -237,7 +237,6 @@ func (c *Client) FileMetadata(ctx context.Context, repo Repo, revision, path str
 		return nil, fmt.Errorf("HEAD %s: invalid X-Repo-Commit %q", r.url, m.Commit)
 	}
 	etag := resp.Header.Get("X-Linked-Etag")
-	m.LFS = etag != ""
 	if etag == "" {
 		etag = resp.Header.Get("ETag")
 	}
@@ -248,6 +247,7 @@ func (c *Client) FileMetadata(ctx context.Context, repo Repo, revision, path str
 	if err := checkComponent("etag", m.ETag); err != nil {
 		return nil, err
 	}
+	m.LFS = isSHA256(m.ETag)
 	redirected := isRedirect(resp.StatusCode)
 	if s := resp.Header.Get("X-Linked-Size"); s != "" {
 		m.Size, _ = strconv.ParseInt(s, 10, 64)

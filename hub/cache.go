@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // The cache layout, as huggingface_hub writes it (and reads it):
@@ -189,8 +190,7 @@ func linkSnapshot(blob, pointer string) error {
 	if cur, err := os.Readlink(pointer); err == nil && cur == rel {
 		return nil
 	}
-	tmp := pointer + ".tmp-link"
-	os.Remove(tmp)
+	tmp := fmt.Sprintf("%s.tmp-%d-%d", pointer, os.Getpid(), tmpCounter.Add(1))
 	if err := os.Symlink(rel, tmp); err != nil {
 		// no symlinks here (Windows without the privilege): a copy
 		if err := copyFile(blob, tmp); err != nil {
@@ -199,10 +199,15 @@ func linkSnapshot(blob, pointer string) error {
 	}
 	if err := os.Rename(tmp, pointer); err != nil {
 		os.Remove(tmp)
+		if cur, rerr := os.Readlink(pointer); rerr == nil && cur == rel {
+			return nil // another process made the same link
+		}
 		return err
 	}
 	return nil
 }
+
+var tmpCounter atomic.Int64
 
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)

@@ -353,8 +353,10 @@ func (c *Client) DownloadFile(ctx context.Context, repo Repo, revision, path str
 	meta, err := c.FileMetadata(ctx, repo, revision, path)
 	if err != nil {
 		var he *Error
-		if errors.As(err, &he) && he.Kind == ErrEntryNotFound && opts.LocalDir == "" {
+		if errors.As(err, &he) && he.Kind == ErrEntryNotFound && opts.LocalDir == "" && isCommitHash(he.Commit) {
+			// as huggingface_hub: remember the file is missing at that commit
 			c.markNoExist(repo, he.Commit, path)
+			c.writeRef(repo, revision, he.Commit)
 		}
 		if isNetworkError(err) {
 			var p string
