@@ -400,6 +400,9 @@ func (r *renderer) loop(n *forNode, it Value, sc *scope, b *strings.Builder, dep
 	if n.cond != nil {
 		var kept []Value
 		for _, item := range items {
+			if err := r.step(); err != nil {
+				return err
+			}
 			ts := newScope(sc)
 			if err := r.assign(n.target, item, ts); err != nil {
 				return err
@@ -429,6 +432,9 @@ func (r *renderer) loop(n *forNode, it Value, sc *scope, b *strings.Builder, dep
 		}
 	}
 	for i, item := range items {
+		if err := r.step(); err != nil {
+			return err
+		}
 		info.index = i
 		ls := newScope(sc)
 		ls.vars["loop"] = info

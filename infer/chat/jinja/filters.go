@@ -746,11 +746,13 @@ func fJoin(r *renderer, v Value, a *args) (Value, error) {
 	}
 	if attr := or(p[1], nil); attr != nil {
 		g := attrGetter(attr, nil, nil)
+		mapped := make([]Value, len(items)) // items may be the list itself
 		for i, it := range items {
-			if items[i], err = g(it); err != nil {
+			if mapped[i], err = g(it); err != nil {
 				return nil, err
 			}
 		}
+		items = mapped
 	}
 	sep := or(p[0], "")
 	var b strings.Builder
