@@ -17,10 +17,13 @@
 // lead byte gives the sequence length and the continuation bytes must be
 // 10xxxxxx and present, with no check for overlong forms, surrogates or
 // values above U+10FFFF; any other byte is one U+FFFD (So, a symbol) on its
-// own. Split's byte offsets are into the original text, so such a byte is a
-// one-byte code point. (llama.cpp throws when it re-encodes a piece holding
-// a code point above U+10FFFF, from F4 90.. to F7 ..; Split treats those as
-// unassigned code points.)
+// own. Overlong forms count as the code point they spell ("\xc0\xa7" is an
+// apostrophe, "\xc0\x8a" a newline). Split's byte offsets are into the
+// original text, so an invalid byte is a one-byte code point. (llama.cpp
+// throws when it re-encodes a piece holding a code point above U+10FFFF,
+// from F4 90.. to F7 ..; Split treats those as unassigned code points.
+// llama.cpp also throws for kimi_k2 and afmoe on empty text, which
+// llama_tokenize never passes; Split returns no pieces.)
 //
 // Most regexes run on std::regex, which knows no Unicode classes, so
 // llama.cpp rewrites them:
@@ -53,12 +56,18 @@
 //
 // Every regex is translated for github.com/dlclark/regexp2 (look-ahead is
 // needed) and runs on the runes llama.cpp's std::regex would see: the
-// collapsed alphabet or the code points. That is the generic path. The
+// collapsed alphabet or the code points. That is the generic path (about
+// 4 MB/s). Both engines backtrack and take the first alternative that
+// matches, as ECMAScript says; after an empty match regexp2 resumes one
+// position on where libstdc++ first tries a non-empty match at the same
+// place, which no regex in the table can tell apart. The
 // hand-written splitters have fast versions in Go (fast_*.go) that work on
 // the UTF-8 bytes directly and allocate nothing but dst; for each, the
 // generic path has the regex it implements (for Kimi K2 and the digit
 // grouping, a regex of ours), and the tests check that both give the same
-// pieces on random text and under go test -fuzz. testdata/splits.json.gz
-// holds pieces produced by llama.cpp's own unicode_regex_split (see
-// testdata/gen) for a fixed set of inputs and every type.
+// pieces on random text and under go test -fuzz (FuzzFastGeneric).
+// testdata/splits.json.gz holds the pieces llama.cpp's own
+// unicode_regex_split makes of a fixed set of inputs for every type
+// (TestSplitsGolden); testdata/gen has the program and the steps that made
+// it, and the opt-in tests that compare against llama.cpp directly.
 package pretok

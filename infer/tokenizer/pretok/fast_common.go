@@ -14,7 +14,10 @@ func contraction(s string, pos, n, hi int, fold bool) int {
 	if p1 >= hi {
 		return -1
 	}
-	c1, n1 := cpAt(s, p1)
+	c1, n1 := rune(s[p1]), 1
+	if c1 >= 0x80 {
+		c1, n1 = decodeAt(s, p1)
+	}
 	if fold {
 		c1 = lowerASCII(c1)
 	}
@@ -26,7 +29,10 @@ func contraction(s string, pos, n, hi int, fold bool) int {
 		if p2 >= hi {
 			return -1
 		}
-		c2, n2 := cpAt(s, p2)
+		c2, n2 := rune(s[p2]), 1
+		if c2 >= 0x80 {
+			c2, n2 = decodeAt(s, p2)
+		}
 		if fold {
 			c2 = lowerASCII(c2)
 		}
@@ -47,7 +53,10 @@ func lowerASCII(c rune) rune {
 // skipNewlines returns the end of the run of \r and \n at pos.
 func skipNewlines(s string, pos, hi int) int {
 	for pos < hi {
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		if c != '\r' && c != '\n' {
 			break
 		}
@@ -60,7 +69,10 @@ func skipNewlines(s string, pos, hi int) int {
 // of the flags in mask (want true) or none of them (want false).
 func skipClass(s string, pos, hi int, mask uint8, want bool) int {
 	for pos < hi {
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		if (flagsOf(c)&mask != 0) != want {
 			break
 		}
@@ -74,7 +86,10 @@ func skipClass(s string, pos, hi int, mask uint8, want bool) int {
 func numberGroups(s string, start, pos, hi, k int, dst [][2]int) (int, [][2]int) {
 	i := 0
 	for pos < hi {
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		if flagsOf(c)&fNumber == 0 {
 			break
 		}

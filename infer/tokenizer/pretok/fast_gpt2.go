@@ -11,7 +11,10 @@ package pretok
 func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
 	for pos := lo; pos < hi; {
 		start := pos
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 
 		// 's 't 'm 'd 're 've 'll (case-sensitive).
 		if c == '\'' {
@@ -72,7 +75,10 @@ func splitGPT2(s string, lo, hi int, dst [][2]int) [][2]int {
 func spaceRun(s string, pos, hi, n int, newlines bool) int {
 	p, count, lastStart, lastNL := pos, 0, pos, -1
 	for p < hi {
-		c, m := cpAt(s, p)
+		c, m := rune(s[p]), 1
+		if c >= 0x80 {
+			c, m = decodeAt(s, p)
+		}
 		if flagsOf(c)&fSpace == 0 {
 			break
 		}

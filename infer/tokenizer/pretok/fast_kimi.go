@@ -15,7 +15,10 @@ package pretok
 func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 	for pos := lo; pos < hi; {
 		start := pos
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		f := flagsOf(c)
 
 		if f&fHan != 0 {
@@ -35,7 +38,10 @@ func splitKimiK2(s string, lo, hi int, dst [][2]int) [][2]int {
 		if isWord {
 			pos += n
 			for pos < hi {
-				c1, n1 := cpAt(s, pos)
+				c1, n1 := rune(s[pos]), 1
+				if c1 >= 0x80 {
+					c1, n1 = decodeAt(s, pos)
+				}
 				if flagsOf(c1)&(fLetter|fHan) != fLetter {
 					break
 				}

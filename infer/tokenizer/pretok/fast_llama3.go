@@ -30,7 +30,10 @@ func splitQwen35(s string, lo, hi int, dst [][2]int) [][2]int {
 func splitWords(s string, lo, hi int, dst [][2]int, digits int, word uint8) [][2]int {
 	for pos := lo; pos < hi; {
 		start := pos
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 
 		// Contractions, case-insensitive.
 		if c == '\'' {

@@ -6,7 +6,10 @@ package pretok
 func splitNewlines(s string, lo, hi int, dst [][2]int) [][2]int {
 	for pos := lo; pos < hi; {
 		start := pos
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		nl := c == '\n'
 		for pos += n; pos < hi; pos += n {
 			c, n = cpAt(s, pos)
@@ -29,14 +32,20 @@ func splitNewlines(s string, lo, hi int, dst [][2]int) [][2]int {
 func splitDigitGroups(s string, lo, hi int, dst [][2]int) [][2]int {
 	start := lo
 	for pos := lo; pos < hi; {
-		c, n := cpAt(s, pos)
+		c, n := rune(s[pos]), 1
+		if c >= 0x80 {
+			c, n = decodeAt(s, pos)
+		}
 		if flagsOf(c)&fNumber == 0 {
 			pos += n
 			continue
 		}
 		end, count := pos, 0
 		for end < hi {
-			c1, n1 := cpAt(s, end)
+			c1, n1 := rune(s[end]), 1
+			if c1 >= 0x80 {
+				c1, n1 = decodeAt(s, end)
+			}
 			if flagsOf(c1)&fNumber == 0 {
 				break
 			}

@@ -18,7 +18,8 @@ var snippets = [][]string{
 	// apostrophes and contractions
 	{"'", "''", "'s", "'S", "'t", "'T", "'re", "'RE", "'Re", "'ve", "'VE", "'m", "'M", "'ll", "'LL", "'lL", "'d", "'D", "'x", "'r", "'l", "'v", "'rE", "'é", "'1", "' ", "'\n"},
 	// white space
-	{" ", " ", " ", "  ", "   ", "    ", "        ", "\t", "\t\t", "\n", "\n\n", "\r", "\r\n", " \n", "\n ", " \r\n ", "\v", "\f", " \t "},
+	{" ", " ", " ", "  ", "   ", "    ", "        ", "\t", "\t\t", "\n", "\n\n", "\r", "\r\n", " \n", "\n ", " \r\n ", "\v", "\f", " \t ",
+		strings.Repeat(" ", 16), strings.Repeat(" ", 37), strings.Repeat("\t", 9), strings.Repeat("\n", 5)},
 	// letters beyond ASCII
 	{"é", "ß", "ü", "Ünïcödé", "naïve", "Привет", "мир", "Ελληνικά", "中文", "字", "漢字", "ひらがな", "カタカナ", "한국어", "हिन्दी", "नमस्ते", "العربية", "עברית", "ภาษาไทย", "ǅ", "ǈ", "ʰ", "ª", "ſ", "İ", "K", "Å", "ｆｕｌｌ", "Ｆ"},
 	// combining marks, alone and after letters
