@@ -56,18 +56,22 @@
 //
 // Every regex is translated for github.com/dlclark/regexp2 (look-ahead is
 // needed) and runs on the runes llama.cpp's std::regex would see: the
-// collapsed alphabet or the code points. That is the generic path (about
-// 4 MB/s). Both engines backtrack and take the first alternative that
-// matches, as ECMAScript says; after an empty match regexp2 resumes one
-// position on where libstdc++ first tries a non-empty match at the same
-// place, which no regex in the table can tell apart. The
-// hand-written splitters have fast versions in Go (fast_*.go) that work on
-// the UTF-8 bytes directly and allocate nothing but dst; for each, the
-// generic path has the regex it implements (for Kimi K2 and the digit
-// grouping, a regex of ours), and the tests check that both give the same
-// pieces on random text and under go test -fuzz (FuzzFastGeneric).
-// testdata/splits.json.gz holds the pieces llama.cpp's own
-// unicode_regex_split makes of a fixed set of inputs for every type
-// (TestSplitsGolden); testdata/gen has the program and the steps that made
-// it, and the opt-in tests that compare against llama.cpp directly.
+// collapsed alphabet or the code points. That is the generic path (a few
+// MB/s). Both engines backtrack and take the first alternative that matches,
+// as ECMAScript says; after an empty match regexp2 resumes one position on
+// where libstdc++ first tries a non-empty match at the same place, which no
+// regex in the table can tell apart.
+//
+// The hand-written splitters have fast versions in Go (fast_*.go) that work
+// on the UTF-8 bytes directly and allocate nothing but dst; we add three of
+// our own, for \p{N}, \p{N}{1,3} and \p{N}+, so that e.g. starcoder and
+// command_r are fast throughout. For each, the generic path has the regex it
+// implements (for Kimi K2 and the digit grouping, a regex of ours), and the
+// tests check that both give the same pieces on random text and under go test
+// -fuzz (FuzzFastGeneric).
+//
+// testdata/splits.json.gz holds the pieces llama.cpp's own unicode_regex_split
+// makes of a fixed set of inputs for every type (TestSplitsGolden);
+// testdata/gen has the program and the steps that made it, and the opt-in
+// tests that compare against llama.cpp directly.
 package pretok

@@ -67,3 +67,33 @@ func splitDigitGroups(s string, lo, hi int, dst [][2]int) [][2]int {
 	}
 	return dst
 }
+
+// numberRuns returns a splitter for the regexes \p{N} (k = 1), \p{N}{1,3}
+// (k = 3) and \p{N}+ (k = 0): each run of numbers in pieces of at most k
+// code points (no limit for 0), the text between runs in pieces of its own.
+// llama.cpp runs these regexes on std::regex; the splitters are ours, for
+// speed, and tested against the regexes like the others.
+func numberRuns(k int) fastFunc {
+	return func(s string, lo, hi int, dst [][2]int) [][2]int {
+		start := lo
+		for pos := lo; pos < hi; {
+			c, n := rune(s[pos]), 1
+			if c >= 0x80 {
+				c, n = decodeAt(s, pos)
+			}
+			if flagsOf(c)&fNumber == 0 {
+				pos += n
+				continue
+			}
+			if pos > start {
+				dst = append(dst, [2]int{start, pos})
+			}
+			pos, dst = numberGroups(s, pos, pos, hi, k, dst)
+			start = pos
+		}
+		if start < hi {
+			dst = append(dst, [2]int{start, hi})
+		}
+		return dst
+	}
+}

@@ -167,7 +167,7 @@ func TestSplitAppends(t *testing.T) {
 // once dst is large enough.
 func TestFastZeroAlloc(t *testing.T) {
 	text := "Hello world, it's 2024!  Numbers: 1234567 and ١٢٣٤.\n\n\tTabs 中文字 😀 e\u0301\r\n"
-	for _, name := range []string{"gpt-2", "llama-bpe", "qwen2", "qwen35", "kimi-k2", "gemma4", "laguna"} {
+	for _, name := range []string{"gpt-2", "llama-bpe", "qwen2", "qwen35", "kimi-k2", "gemma4", "laguna", "starcoder", "command-r"} {
 		s, err := Lookup(name)
 		if err != nil {
 			t.Fatal(err)

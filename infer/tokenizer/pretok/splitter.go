@@ -15,7 +15,7 @@ type fastFunc func(text string, lo, hi int, dst [][2]int) [][2]int
 // step is one of a type's regexes.
 type step struct {
 	expr  string          // the regex as llama.cpp lists it
-	fast  fastFunc        // llama.cpp's hand-written splitter for expr, if it has one
+	fast  fastFunc        // a hand-written splitter for expr (llama.cpp's, or one of ours), if any
 	re    *regexp2.Regexp // expr for regexp2; for a fast step, the regex the splitter implements
 	alpha alphabet        // what re runs on
 }
@@ -49,7 +49,8 @@ func (s *Splitter) Regexes() []string {
 
 // fastSplitters maps the regexes llama.cpp recognises by their exact text
 // (unicode_regex_split_custom) to our versions of its hand-written
-// splitters, with the regex (and alphabet) each one implements.
+// splitters, with the regex (and alphabet) each one implements; and a few
+// simple regexes llama.cpp runs on std::regex to splitters of ours.
 var fastSplitters = map[string]struct {
 	fn    fastFunc
 	regex string
@@ -64,6 +65,11 @@ var fastSplitters = map[string]struct {
 	exprAFMoEDigits:           {splitDigitGroups, regexDigitGroups, alphaCollapsed},
 	exprTinyAyaDigits:         {splitDigitGroups, regexDigitGroups, alphaCollapsed},
 	exprNewlines:              {splitNewlines, exprNewlines, alphaWide},
+
+	// Ours.
+	"\\p{N}":      {numberRuns(1), "\\p{N}", alphaCollapsed},
+	"\\p{N}{1,3}": {numberRuns(3), "\\p{N}{1,3}", alphaCollapsed},
+	"\\p{N}+":     {numberRuns(0), "\\p{N}+", alphaCollapsed},
 }
 
 func newSplitter(t *preType) (*Splitter, error) {
