@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -158,7 +159,11 @@ func NewClient(opts Options) *Client {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = 64
 		tr.DisableCompression = true // never let the transport gunzip a file
-		tr.ResponseHeaderTimeout = o.RequestTimeout
+		// HTTP/1.1 only: parallel range requests then use parallel TCP
+		// connections instead of being multiplexed over one HTTP/2 stream
+		// window (as hf_transfer and Python's requests do).
+		tr.ForceAttemptHTTP2 = false
+		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 		httpc = &http.Client{Transport: tr}
 	}
 	c := *httpc
@@ -561,7 +566,11 @@ func (c *Client) getJSON(ctx context.Context, r *request, v any) (http.Header, e
 // postJSON POSTs body (marshalled as JSON, or raw bytes) and decodes the
 // response into v (if not nil).
 func (c *Client) postJSON(ctx context.Context, r *request, contentType string, body []byte, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout*4+time.Duration(len(body)/(1<<20))*time.Second)
+	return c.postJSONTimeout(ctx, r, contentType, body, v, c.opts.RequestTimeout*4+time.Duration(len(body)/(1<<20))*time.Second)
+}
+
+func (c *Client) postJSONTimeout(ctx context.Context, r *request, contentType string, body []byte, v any, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if r.header == nil {
 		r.header = http.Header{}

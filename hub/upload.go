@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // CreateRepoOptions configure CreateRepo.
@@ -428,14 +430,17 @@ func (c *Client) putPart(ctx context.Context, op *uploadOp, href string, header 
 			}
 			h.Set(k, v)
 		}
-		var sent int64
+		var sent atomic.Int64
 		r := &request{method: http.MethodPut, url: href, header: h, noAuth: !c.sameHost(href), path: op.Path, redirect: followNone,
 			body: func() (io.Reader, error) {
-				sent = 0
-				return &countingReader{r: io.NewSectionReader(ra, off, n), fn: func(k int) { sent += int64(k); ft.add(int64(k)) }}, nil
+				sent.Store(0)
+				return &countingReader{r: io.NewSectionReader(ra, off, n), fn: func(k int) { sent.Add(int64(k)); ft.add(int64(k)) }}, nil
 			}}
-		req, err := c.newHTTPRequest(ctx, r.method, r.url, r.body, r.header, !r.noAuth)
+		// at least 64 KiB/s, or the PUT is abandoned (and retried)
+		pctx, cancel := context.WithTimeout(ctx, c.opts.RequestTimeout*2+time.Duration(n>>16)*time.Second)
+		req, err := c.newHTTPRequest(pctx, r.method, r.url, r.body, r.header, !r.noAuth)
 		if err != nil {
+			cancel()
 			closeFn()
 			return "", err
 		}
@@ -445,12 +450,14 @@ func (c *Client) putPart(ctx context.Context, op *uploadOp, href string, header 
 		if err == nil && resp.StatusCode < 300 {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+			cancel()
 			return resp.Header.Get("ETag"), nil
 		}
-		ft.add(-sent)
 		if err == nil {
 			err = c.httpError(resp, r)
 		}
+		ft.add(-sent.Load())
+		cancel()
 		if err := c.retryAfterFailure(ctx, spec, &rs, err, false); err != nil {
 			return "", err
 		}
@@ -591,7 +598,9 @@ func (c *Client) commit(ctx context.Context, repo Repo, rev string, ops []*uploa
 	sub := *c
 	sub.opts.MaxRetries = 0 // a commit is not idempotent
 	r := &request{url: c.apiURL(repo, "/commit/", escapeRevision(rev)), repo: repo, revision: rev}
-	if err := sub.postJSON(ctx, r, "application/x-ndjson", buf.Bytes(), &out); err != nil {
+	// the Hub may take a while to process a large commit
+	timeout := 10*time.Minute + time.Duration(buf.Len()/(1<<20))*time.Second
+	if err := sub.postJSONTimeout(ctx, r, "application/x-ndjson", buf.Bytes(), &out, timeout); err != nil {
 		return err
 	}
 	info.Commit, info.URL, info.PullRequestURL = out.Commit, out.URL, out.PullRequestURL
