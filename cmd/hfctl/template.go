@@ -10,6 +10,7 @@ import (
 
 	"github.com/hfctl/hfctl/gguf"
 	"github.com/hfctl/hfctl/infer/chat"
+	"github.com/hfctl/hfctl/infer/chat/jinja"
 	"github.com/hfctl/hfctl/infer/tokenizer"
 	"github.com/spf13/cobra"
 )
@@ -83,8 +84,10 @@ template variables. "-" reads standard input.`,
 				if !ok {
 					return fmt.Errorf("--var %q: want NAME=VALUE", kv)
 				}
-				var x any
-				if json.Unmarshal([]byte(v), &x) != nil {
+				// JSON as Python's json.loads reads it (1 stays an int);
+				// anything else is a string.
+				x, err := jinja.FromJSON([]byte(v))
+				if err != nil {
 					x = v
 				}
 				in.Vars[k] = x

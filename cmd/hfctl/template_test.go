@@ -37,3 +37,20 @@ func TestTemplateCmd(t *testing.T) {
 		t.Errorf("raise_exception: %v", err)
 	}
 }
+
+// TestTemplateVar: --var values are JSON as Python reads it.
+func TestTemplateVar(t *testing.T) {
+	dir := t.TempDir()
+	msgs := filepath.Join(dir, "m.json")
+	os.WriteFile(msgs, []byte(`[{"role":"user","content":"Hi"}]`), 0o644)
+	tmpl := filepath.Join(dir, "t.jinja")
+	os.WriteFile(tmpl, []byte("{{ n }} {{ n is integer }} {{ s }} {{ flag }}"), 0o644)
+	vocab := testdata.Path(t, "vocab", "ggml-vocab-llama-spm.gguf")
+	stdout, _, err := runIO(t, "", "template", vocab, "--messages", msgs, "--template", tmpl, "--var", "n=1", "--var", "s=hello", "--var", "flag=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1 True hello True"; stdout != want {
+		t.Errorf("got %q want %q", stdout, want)
+	}
+}
