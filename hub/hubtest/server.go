@@ -1155,12 +1155,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, seg []string) 
 	if len(rest) > 1 {
 		rev = rest[1]
 	}
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
 	switch {
-	case action == "" && r.Method == http.MethodGet:
+	case action == "" && get:
 		s.serveInfo(w, r, kind, id, "main")
-	case action == "revision" && len(rest) >= 2 && r.Method == http.MethodGet:
+	case action == "revision" && len(rest) >= 2 && get:
 		s.serveInfo(w, r, kind, id, strings.Join(rest[1:], "/"))
-	case action == "tree" && r.Method == http.MethodGet:
+	case action == "tree" && get:
 		if len(rest) < 2 {
 			rev = "main"
 		}
@@ -1171,7 +1172,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, seg []string) 
 		s.serveTree(w, r, kind, id, rev, sub)
 	case action == "paths-info" && r.Method == http.MethodPost:
 		s.servePathsInfo(w, r, kind, id, rev)
-	case action == "refs" && r.Method == http.MethodGet:
+	case action == "refs" && get:
 		s.serveRefs(w, r, kind, id)
 	case action == "preupload" && r.Method == http.MethodPost:
 		s.servePreupload(w, r, kind, id, rev)
