@@ -95,7 +95,7 @@ func TestErrorCodes(t *testing.T) {
 	s.SetAccess("org/m", Access{Gated: "manual", Tokens: []string{"t1"}})
 	for _, c := range []struct {
 		url, token, code string
-		status          int
+		status           int
 	}{
 		{"/org/none/resolve/main/x", "", "", 401},
 		{"/org/none/resolve/main/x", "t1", "RepoNotFound", 404},
