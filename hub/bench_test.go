@@ -46,6 +46,7 @@ func BenchmarkDownload1GB(b *testing.B) {
 	}{
 		{"ranges", hub.Options{NoFsync: true}},
 		{"ranges-fsync", hub.Options{}},
+		{"ranges-4x4MiB", hub.Options{NoFsync: true, RangeConcurrency: 4, RangeChunkSize: 4 << 20, MaxBufferedBytes: 32 << 20}},
 		{"single-stream", hub.Options{NoFsync: true, RangeThreshold: -1}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -63,6 +64,7 @@ func BenchmarkDownload1GB(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				o.CacheDir = filepath.Join(b.TempDir(), fmt.Sprint(i))
+				runtime.GC() // the previous iteration's client is garbage
 				c := hub.NewClient(o)
 				done := make(chan struct{})
 				var wg sync.WaitGroup

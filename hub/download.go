@@ -345,9 +345,15 @@ func (c *Client) DownloadFile(ctx context.Context, repo Repo, revision, path str
 		}
 		return c.CachedFile(repo, revision, path)
 	}
-	if isCommitHash(revision) && opts.LocalDir == "" {
-		if p, err := c.CachedFile(repo, revision, path); err == nil {
-			return p, nil
+	if isCommitHash(revision) { // a commit never changes: what is there is current
+		if opts.LocalDir == "" {
+			if p, err := c.CachedFile(repo, revision, path); err == nil {
+				return p, nil
+			}
+		} else if md, ok := readLocalMetadata(opts.LocalDir, path); ok && md.commit == revision {
+			if lp, err := localDownloadPaths(opts.LocalDir, path); err == nil {
+				return lp.file, nil
+			}
 		}
 	}
 	meta, err := c.FileMetadata(ctx, repo, revision, path)

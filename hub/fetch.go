@@ -439,10 +439,17 @@ func (c *Client) fetchParallel(ctx context.Context, f *os.File, off int64, h has
 			err = r.err
 			break
 		}
-		_, werr := f.WriteAt(r.buf[:r.n], pos)
-		if werr == nil && h != nil {
-			h.Write(r.buf[:r.n])
+		// hash while the kernel copies the chunk into the file
+		var hashed sync.WaitGroup
+		if h != nil {
+			hashed.Add(1)
+			go func(b []byte) {
+				defer hashed.Done()
+				h.Write(b)
+			}(r.buf[:r.n])
 		}
+		_, werr := f.WriteAt(r.buf[:r.n], pos)
+		hashed.Wait()
 		c.bufs.put(r.buf)
 		if werr != nil {
 			err = werr

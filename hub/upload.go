@@ -387,7 +387,7 @@ func (c *Client) uploadLFS(ctx context.Context, repo Repo, rev string, ops []*up
 			}
 			if v := o.Actions.Verify; v != nil {
 				vb, _ := json.Marshal(map[string]any{"oid": op.sha, "size": op.size})
-				vr := &request{url: v.Href, repo: repo, header: http.Header{}}
+				vr := &request{url: v.Href, repo: repo, header: http.Header{}, noAuth: !c.sameHost(v.Href)}
 				for k, val := range v.Header {
 					vr.header.Set(k, val)
 				}

@@ -303,7 +303,8 @@ func (s *Server) lookup(kind, id string) *repo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.repos[kind+":"+id]
-	if r == nil && kind == "model" && s.opts.Root != "" {
+	org, name, _ := strings.Cut(id, "/")
+	if r == nil && kind == "model" && s.opts.Root != "" && validName(org) && validName(name) {
 		// a folder created on disk since the start
 		if st, err := os.Stat(filepath.Join(s.opts.Root, filepath.FromSlash(id))); err == nil && st.IsDir() && strings.Count(id, "/") == 1 {
 			r = &repo{kind: "model", id: id, dir: filepath.Join(s.opts.Root, filepath.FromSlash(id)), commits: map[string]*commit{}, created: s.now()}
