@@ -109,6 +109,10 @@ func NewClient(opts Options) *Client {
 	if o.CacheDir == "" {
 		o.CacheDir = DefaultCacheDir()
 	}
+	o.CacheDir = expandUser(o.CacheDir)
+	if abs, err := filepath.Abs(o.CacheDir); err == nil {
+		o.CacheDir = abs
+	}
 	if !o.Offline {
 		o.Offline = envTrue("HF_HUB_OFFLINE")
 	}
