@@ -178,8 +178,6 @@ func (t *translator) atom() error {
 	case '$':
 		// ECMAScript $ without multiline: the end of the piece only.
 		t.out.WriteString(`\z`)
-	case '}', ']':
-		writeLiteral(&t.out, c)
 	default:
 		writeLiteral(&t.out, c)
 	}
