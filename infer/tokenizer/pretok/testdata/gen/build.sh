@@ -8,8 +8,12 @@
 #
 #   PRETOK_SPLITREF=/tmp/splitref go test -run 'Reference|Generate' -pretok.update
 #
-# checks Split against it on the vocab test cases and a large random corpus
-# and rewrites testdata/splits.json.gz (drop -pretok.update to only check).
+# checks Split against it on the vocab test cases (HFCTL_TESTDATA) and a
+# random corpus (PRETOK_RANDOM texts, 20000 by default; 30000 took 7 minutes
+# here, most of it in std::regex) and rewrites testdata/splits.json.gz and
+# testdata/llama_flags.txt.gz (drop -pretok.update to only check them).
+# LLAMA_CPP_DIR=... go test -run RegexTable checks our name and regex
+# tables against src/llama-vocab.cpp.
 set -eu
 src=${LLAMA_CPP_DIR:?set LLAMA_CPP_DIR to a llama.cpp checkout (b10470)}/src
 out=${1:-splitref}
