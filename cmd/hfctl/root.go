@@ -53,7 +53,7 @@ without Python.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd(), newTokenizeCmd(), newTemplateCmd(), newRunCmd(), newBenchCmd())
+	root.AddCommand(newVersionCmd(), newConvertCmd(), newQuantizeCmd(), newInspectCmd(), newTokenizeCmd(), newTemplateCmd(), newRunCmd(), newBenchCmd(), newDownloadCmd(), newUploadCmd())
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
 }
