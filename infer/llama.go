@@ -143,7 +143,6 @@ func (s *Session) Eval(tokens []int32) ([]float32, error) {
 func (s *Session) forward(tokens []int32, last bool) {
 	m, be, c := s.m, s.be, &s.m.Config
 	n := len(tokens)
-	qDim, kDim, vDim := c.NHead*c.HeadDim, c.NHeadKV*c.HeadDim, c.NHeadKV*c.HeadDimV
 	be.Embed(s.x, m.Embd, tokens)
 	for li := range m.Layers {
 		l := &m.Layers[li]
@@ -167,7 +166,6 @@ func (s *Session) forward(tokens []int32, last bool) {
 		be.MatMul(s.o, s.act, l.Down, nil, n)
 		be.Add(s.x, s.o, n*c.NEmbd)
 	}
-	_, _, _ = qDim, kDim, vDim
 	if !last {
 		return
 	}

@@ -1,5 +1,7 @@
 package infer
 
+import "fmt"
+
 // qwen2: the llama graph with biases on the q, k and v projections and
 // rotary embeddings on (i, i+d/2) pairs (NEOX ordering).
 func init() {
@@ -7,7 +9,7 @@ func init() {
 		c := &m.Config
 		for i := range m.Layers {
 			l := &m.Layers[i]
-			p := "blk." + itoa(i) + "."
+			p := fmt.Sprintf("blk.%d.", i)
 			var err error
 			if l.QBias, err = b.get(p+"attn_q.bias", true, c.NHead*c.HeadDim); err != nil {
 				return err

@@ -1,6 +1,6 @@
 package infer
 
-import "strconv"
+import "fmt"
 
 // qwen3: the llama graph with an RMS norm on each query and key head
 // before the rotary embedding (NEOX ordering), no biases.
@@ -9,7 +9,7 @@ func init() {
 		c := &m.Config
 		for i := range m.Layers {
 			l := &m.Layers[i]
-			p := "blk." + itoa(i) + "."
+			p := fmt.Sprintf("blk.%d.", i)
 			var err error
 			if l.QNorm, err = b.get(p+"attn_q_norm.weight", true, c.HeadDim); err != nil {
 				return err
@@ -21,5 +21,3 @@ func init() {
 		return nil
 	}})
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
